@@ -135,7 +135,8 @@ public abstract class LossRulesVerification extends VerificationBase {
                     valid++;
                     continue;
                 }
-                String at = "invalid element " + Arrays.toString(b.shape()) + " flat " + i;
+                String at = "invalid element " + org.ghm4j.api.tensor.Shapes.indexOf(i, b.shape()) + " (flat " + i
+                        + " of shape " + Arrays.toString(b.shape()) + ")";
                 e.isTrue(got.weights()[i] == 0.0, at + ": weight must be 0, got " + got.weights()[i]);
                 e.isTrue(got.grad()[i] == 0.0, at + ": gradient must be 0, got " + got.grad()[i]);
                 e.isTrue(got.elementLoss()[i] == 0.0, at + ": element loss must be 0, got " + got.elementLoss()[i]);

@@ -38,18 +38,18 @@ record Outcome(double loss, double[] grad, double[] weights, double[] elementLos
      * @param shape shape of pred; {@code rowShape} the shape of the element losses
      */
     static void compare(Expect e, Outcome expected, Outcome actual, int[] shape, int[] rowShape, Tolerances tol) {
-        e.as("GHM-1.4").counts("bin counts R", expected.counts, actual.counts);
+        e.counts("bin counts R (GHM-1.4)", expected.counts, actual.counts);
         if (!Double.isNaN(expected.tot)) {
-            e.as("GHM-1.4").scalar("tot", expected.tot, actual.tot, 0.0, 1e-12);
+            e.scalar("tot", expected.tot, actual.tot, 0.0, 1e-12);
         }
         e.scalar("loss", expected.loss, actual.loss, 0.0, tol.lossRtol());
-        e.as("GHM-1.6").array("weights", shape, expected.weights, actual.weights, 0.0, tol.weightRtol());
+        e.array("weights beta (GHM-1.6)", shape, expected.weights, actual.weights, 0.0, tol.weightRtol());
         e.gradient("gradient", shape, expected.grad, actual.grad, tol);
         if (expected.elementLoss != null) {
-            e.as("GHM-1.9").array("elementLoss", rowShape, expected.elementLoss, actual.elementLoss, 0.0, tol.lossRtol());
+            e.array("elementLoss (GHM-1.9)", rowShape, expected.elementLoss, actual.elementLoss, 0.0, tol.lossRtol());
         }
-        e.as("GHM-1.5").array("state S", new int[] {expected.state.bins()}, expected.state.accumulator(),
+        e.array("state S (GHM-1.5)", new int[] {expected.state.bins()}, expected.state.accumulator(),
                 actual.state.accumulator(), 0.0, tol.stateRtol());
-        e.as("GHM-5.1").exact("state steps", expected.state.steps(), actual.state.steps());
+        e.exact("state steps (GHM-5.1)", expected.state.steps(), actual.state.steps());
     }
 }

@@ -17,12 +17,14 @@ import org.ghm4j.testkit.oracle.OracleBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * What every verification class shares: the implementor's factory methods, the backend under
  * test (a new one per test, closed after it), the oracle, and helpers. Extend
  * {@link GhmBackendVerification}, not this class.
  */
+@TestMethodOrder(RuleOrder.class)
 public abstract class VerificationBase {
 
     /** The backend under test; a new instance for every test (closed after it). */
