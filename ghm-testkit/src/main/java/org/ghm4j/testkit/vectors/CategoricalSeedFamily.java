@@ -1,6 +1,7 @@
 package org.ghm4j.testkit.vectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Set;
 import org.ghm4j.api.Capability;
 import org.ghm4j.api.GhmBackend;
@@ -47,7 +48,7 @@ public final class CategoricalSeedFamily implements VectorFamily {
         InputKind kind = "logits".equalsIgnoreCase(p.path("input").asText("probabilities"))
                 ? InputKind.LOGITS : InputKind.PROBABILITIES;
         for (Capability c : kind == InputKind.PROBABILITIES
-                ? Set.of(Capability.CATEGORICAL, Capability.PROBABILITY_INPUT) : Set.of(Capability.CATEGORICAL)) {
+                ? List.of(Capability.CATEGORICAL, Capability.PROBABILITY_INPUT) : List.of(Capability.CATEGORICAL)) {
             if (!backend.has(c)) {
                 throw new TestAbortedException("case " + vc.name() + " needs capability " + c + ", which backend '"
                         + backend.name() + "' does not declare");
