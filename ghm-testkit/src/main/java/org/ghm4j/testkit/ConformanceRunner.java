@@ -47,6 +47,7 @@ public final class ConformanceRunner {
     private final String name;
     private final Supplier<GhmBackend> backend;
     private Function<BackendOptions, GhmBackend> withOptions;
+    private GhmBackendProvider provider;
     private final List<Path> vectorDirectories = new ArrayList<>();
     private Tolerances tolerances = Tolerances.ghm93();
     private Consumer<RuleResult> listener = r -> { };
@@ -66,8 +67,10 @@ public final class ConformanceRunner {
 
     /** A run of a provider's backend: default options, and threads 1 vs 4 for GHM-7.5. */
     public static ConformanceRunner forProvider(GhmBackendProvider provider) {
-        return new ConformanceRunner(provider.name(), () -> provider.create(BackendOptions.defaults()))
+        ConformanceRunner r = new ConformanceRunner(provider.name(), () -> provider.create(BackendOptions.defaults()))
                 .withOptions(provider::create);
+        r.provider = provider;
+        return r;
     }
 
     /** How to create the backend with explicit options (GHM-7.5). */
@@ -97,7 +100,7 @@ public final class ConformanceRunner {
     public ConformanceReport run() {
         synchronized (LOCK) {
             List<RuleResult> results = new ArrayList<>();
-            RunnerVerification.current = new RunnerVerification.Setup(backend, withOptions, tolerances,
+            RunnerVerification.current = new RunnerVerification.Setup(backend, withOptions, provider, tolerances,
                     List.copyOf(vectorDirectories));
             try {
                 LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()

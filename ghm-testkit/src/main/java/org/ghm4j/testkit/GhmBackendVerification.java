@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.ghm4j.api.BackendOptions;
 import org.ghm4j.api.Capability;
 import org.ghm4j.api.GhmBackend;
+import org.ghm4j.api.GhmBackendProvider;
 import org.ghm4j.api.GradientDensityEstimator;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.StateUpdate;
@@ -221,6 +222,29 @@ public abstract class GhmBackendVerification extends StateRulesVerification {
     }
 
     // ---------------------------------------------------------------- GHM-7
+
+    @Test
+    @DisplayName("GHM-7.1 the provider names the backend, reports availability (with a reason when unavailable) and creates it")
+    void required_ghm7_1_providerDescribesItself() {
+        GhmBackendProvider p = provider();
+        org.junit.jupiter.api.Assumptions.assumeTrue(p != null,
+                "GHM-7.1 skipped: the verification does not override provider()");
+        Expect e = Expect.rule("GHM-7.1").at("provider " + p.getClass().getName());
+        e.isTrue(p.name() != null && !p.name().isBlank() && p.name().equals(p.name().toLowerCase(java.util.Locale.ROOT)),
+                "name() must be a non-blank lower-case key, got '" + p.name() + "'");
+        e.isTrue(p.name().equals(backend.name()), "provider name '" + p.name() + "' differs from the backend's '"
+                + backend.name() + "'");
+        org.ghm4j.api.Availability a = p.availability();
+        e.isTrue(a != null, "availability() must not be null");
+        e.isTrue(a.isAvailable() || !a.reason().isBlank(), "an unavailable provider must say why");
+        e.isTrue(p.capabilities() != null && p.capabilities().equals(backend.capabilities()),
+                "provider capabilities " + p.capabilities() + " differ from the backend's " + backend.capabilities());
+        e.isTrue(p.artifact() != null && p.artifact().contains(":"),
+                "artifact() must give Maven coordinates (group:artifact), got '" + p.artifact() + "'");
+        try (GhmBackend created = p.create(BackendOptions.defaults())) {
+            e.isTrue(created != null && created.name().equals(p.name()), "create() must return the named backend");
+        }
+    }
 
     @Test
     @DisplayName("GHM-7.4 the backend has a name and declares its capabilities")

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.ghm4j.api.BackendOptions;
 import org.ghm4j.api.GhmBackend;
+import org.ghm4j.api.GhmBackendProvider;
 
 /**
  * The concrete verification that {@link ConformanceRunner} hands to the JUnit Platform: it takes
@@ -16,7 +17,7 @@ class RunnerVerification extends GhmBackendVerification {
 
     /** What one run verifies. */
     record Setup(Supplier<GhmBackend> backend, Function<BackendOptions, GhmBackend> withOptions,
-                 Tolerances tolerances, Collection<Path> vectorDirectories) {
+                 GhmBackendProvider provider, Tolerances tolerances, Collection<Path> vectorDirectories) {
     }
 
     static volatile Setup current;
@@ -38,6 +39,11 @@ class RunnerVerification extends GhmBackendVerification {
     protected GhmBackend createBackend(BackendOptions options) {
         Function<BackendOptions, GhmBackend> f = setup().withOptions();
         return f == null ? null : f.apply(options);
+    }
+
+    @Override
+    protected GhmBackendProvider provider() {
+        return setup().provider();
     }
 
     @Override

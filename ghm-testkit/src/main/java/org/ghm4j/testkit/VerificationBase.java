@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.ghm4j.api.BackendOptions;
 import org.ghm4j.api.Capability;
 import org.ghm4j.api.GhmBackend;
+import org.ghm4j.api.GhmBackendProvider;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.config.Reduction;
@@ -35,6 +36,14 @@ public abstract class VerificationBase {
      * (the default) when the backend cannot be created with options; the rule is then skipped.
      */
     protected GhmBackend createBackend(BackendOptions options) {
+        return null;
+    }
+
+    /**
+     * The provider that registers the backend (GHM-7.1), to check how it describes itself; null
+     * (the default) skips that rule.
+     */
+    protected GhmBackendProvider provider() {
         return null;
     }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.ghm4j.testkit.example.SmallBackendFactory;
 import org.ghm4j.testkit.oracle.OracleBackend;
+import org.ghm4j.testkit.oracle.OracleBackendProvider;
 import org.ghm4j.testkit.vectors.VectorCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -34,8 +35,7 @@ class ConformanceRunnerTest {
     @Test
     void oracleThroughTheRunnerPassesEveryRuleAndCase() {
         List<RuleResult> streamed = new ArrayList<>();
-        ConformanceReport report = ConformanceRunner.of(OracleBackend.NAME, OracleBackend::new)
-                .withOptions(o -> new OracleBackend()).listener(streamed::add).run();
+        ConformanceReport report = ConformanceRunner.forProvider(new OracleBackendProvider()).listener(streamed::add).run();
         assertEquals(List.of(), report.failedNames(), report.toJson());
         long rules = report.results().stream().filter(r -> r.kind() == RuleResult.Kind.RULE).count();
         long vectors = report.results().stream().filter(r -> r.kind() == RuleResult.Kind.VECTOR).count();
@@ -63,6 +63,7 @@ class ConformanceRunnerTest {
         assertTrue(probs.message().contains("PROBABILITY_INPUT"), probs.message());
         RuleResult f64 = report.result("optional_ghm9_3_float64AgreesWithOracleTo1e12");
         assertTrue(f64.message().contains("FLOAT64"), f64.message());
+        assertTrue(report.result("required_ghm7_1_providerDescribesItself").message().contains("provider()"));
         RuleResult threads = report.result("optional_ghm7_5_threadCountDoesNotChangeBits");
         assertTrue(threads.message().contains("createBackend(BackendOptions)"), threads.message());
         RuleResult seedCase = report.result("s01_hand_2x2_two_steps");

@@ -6,7 +6,11 @@ import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.StateUpdate;
 import org.ghm4j.api.config.DensityMode;
+import org.ghm4j.api.config.CategoricalConfig;
+import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.api.config.Reduction;
 import org.ghm4j.api.error.GhmError;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
@@ -149,6 +153,36 @@ public record BrokenBackends(String name, Supplier<GhmBackend> factory, List<Str
                         }
                     }
                 }), List.of("required_ghm5_1_mismatchedSnapshotIsRefused"), "GHM-STATE-MISMATCH"),
+
+                new BrokenBackends("keeps empty bins in seed mode", () -> math("seed-keeps-empty-bins", new OracleMath() {
+                    @Override
+                    public double[] nextState(double[] s, long[] r, double a, DensityMode mode) {
+                        double[] next = super.nextState(s, r, a, mode);
+                        for (int k = 0; k < next.length; k++) {
+                            if (mode == DensityMode.SEED && r[k] == 0) {
+                                next[k] = s[k];
+                            }
+                        }
+                        return next;
+                    }
+                }), List.of("required_ghm1_7_seedModeDecaysEveryBin", "s11_seq4_7x3_m075"), "GHM-1.7"),
+
+                new BrokenBackends("always reduces with MEAN", () -> new ForwardingBackend("always-mean", new OracleBackend(),
+                        l -> l) {
+                    @Override
+                    public HarmonizedLoss loss(LossConfig config) {
+                        LossConfig mean = config instanceof GhmcConfig c ? c.toBuilder().reduction(Reduction.MEAN).build()
+                                : config instanceof GhmrConfig c ? c.toBuilder().reduction(Reduction.MEAN).build()
+                                : ((CategoricalConfig) config).toBuilder().reduction(Reduction.MEAN).build();
+                        HarmonizedLoss inner = super.loss(mean);
+                        return new ForwardingBackend.ForwardingLoss(inner) {
+                            @Override
+                            public LossConfig config() {
+                                return config;
+                            }
+                        };
+                    }
+                }, List.of("required_ghm1_9_reductionsMatchOracle"), "GHM-1.9"),
 
                 new BrokenBackends("GHM-R tot counts elements instead of summing weights", () -> loss("ghmr-tot-count", l -> new ForwardingBackend.ForwardingLoss(l) {
                     @Override
