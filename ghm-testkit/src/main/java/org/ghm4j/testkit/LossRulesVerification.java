@@ -418,6 +418,29 @@ public abstract class LossRulesVerification extends VerificationBase {
     }
 
     @Test
+    @DisplayName("GHM-2.2 GHM-C gradient norm is g = |sigmoid(x) - t|")
+    void required_ghm2_2_gradientNormIsAbsSigmoidMinusTarget() {
+        // For each bin k of 10, one element with t = 0 and p = 0.05 + 0.1k, one with t = 1 and p = 0.95 - 0.1k:
+        // both have g = 0.05 + 0.1k, so every bin counts exactly 2.
+        float[] x = new float[20];
+        float[] t = new float[20];
+        for (int k = 0; k < 10; k++) {
+            double g = 0.05 + 0.1 * k;
+            x[2 * k] = (float) Math.log(g / (1 - g));
+            t[2 * k] = 0f;
+            x[2 * k + 1] = (float) Math.log((1 - g) / g);
+            t[2 * k + 1] = 1f;
+        }
+        LossOutput out = new LossOutput();
+        backend.loss(GhmcConfig.builder().bins(10).momentum(0).build()).compute(
+                LossInput.of(Tensor.of(x, 10, 2), Tensor.of(t, 10, 2)), out);
+        long[] expected = new long[10];
+        Arrays.fill(expected, 2);
+        Expect.rule("GHM-2.2").at("M=10, g = 0.05 + 0.1k from t = 0 and from t = 1").counts("bin counts", expected,
+                out.stats().counts());
+    }
+
+    @Test
     @DisplayName("GHM-2.3 GHM-C tot = max(number of valid elements, 1), whatever the weight values")
     void required_ghm2_3_totIsTheValidCount() {
         Random r = random(25);
