@@ -161,9 +161,21 @@ public final class ConformanceRunner {
                 rule = "";
             }
             RuleResult r = new RuleResult(vector ? RuleResult.Kind.VECTOR : RuleResult.Kind.RULE, name, rule,
-                    vector ? "vector case" : id.getDisplayName(), status, message);
+                    vector ? id.getSource().map(Collector::where).orElse("vector case") : id.getDisplayName(), status,
+                    message);
             results.add(r);
             listener.accept(r);
+        }
+
+        /** The vector file of a dynamic test, as a path or class-path resource name. */
+        private static String where(org.junit.platform.engine.TestSource source) {
+            if (source instanceof org.junit.platform.engine.support.descriptor.ClasspathResourceSource c) {
+                return "classpath:" + c.getClasspathResourceName();
+            }
+            if (source instanceof org.junit.platform.engine.support.descriptor.FileSource f) {
+                return f.getFile().getPath();
+            }
+            return source.toString();
         }
 
         private static String message(Optional<Throwable> t) {
@@ -172,7 +184,10 @@ public final class ConformanceRunner {
             }
             Throwable e = t.get();
             String m = e.getMessage();
-            if (e instanceof AssertionError || e instanceof org.opentest4j.TestAbortedException) {
+            if (e instanceof org.opentest4j.TestAbortedException) {
+                return m == null ? "skipped" : m.replaceFirst("^Assumption failed: ", "");
+            }
+            if (e instanceof AssertionError) {
                 return m == null ? e.getClass().getSimpleName() : m;
             }
             return e.getClass().getName() + (m == null ? "" : ": " + m);

@@ -392,8 +392,13 @@ public abstract class GhmBackendVerification extends StateRulesVerification {
         List<VectorCase> cases = VectorCases.all(extraVectorDirectories());
         GhmBackend b = backend;
         Tolerances tol = tolerances();
-        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(),
+        return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), sourceUri(c.source()),
                 () -> families.forFunction(c.function(), c.source()).run(c.json(), b, tol)));
+    }
+
+    private static java.net.URI sourceUri(String source) {
+        java.nio.file.Path p = java.nio.file.Path.of(source);
+        return java.nio.file.Files.exists(p) ? p.toUri() : java.net.URI.create("classpath:/" + source);
     }
 
     private static Tensor direct(float[] v, int[] shape) {
