@@ -10,10 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.ghm4j.api.GradientDensityEstimator;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.StateUpdate;
 import org.ghm4j.api.config.CategoricalConfig;
 import org.ghm4j.api.config.DensityMode;
+import org.ghm4j.api.config.EstimatorConfig;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.config.LossConfig;
@@ -149,6 +151,26 @@ public abstract class StateRulesVerification extends LossRulesVerification {
             DensityState after = loss.snapshot();
             e.isTrue(before.equals(after), what.get(i) + ": the state moved on a failed call: before " + before
                     + ", after " + after);
+        }
+        GradientDensityEstimator est = backend.estimator(EstimatorConfig.ghmc());
+        est.estimate(Tensor.of(new float[] {0.1f, 0.5f, 0.9f}, 3), null);
+        DensityState estBefore = est.snapshot();
+        ExpectError.thrown(e, "estimator with g = 2 at the last element", () -> est.estimate(
+                Tensor.of(new float[] {0.1f, 0.5f, 2f}, 3), null), ErrorId.INPUT_RANGE);
+        e.isTrue(estBefore.equals(est.snapshot()), "estimator: the state moved on a failed call: before " + estBefore
+                + ", after " + est.snapshot());
+        if (backend.has(org.ghm4j.api.Capability.CATEGORICAL)) {
+            HarmonizedLoss cat = backend.loss(CategoricalConfig.harmonizedCategorical());
+            Batch c = Batch.categorical(random(54), new Batch.Spec().rows(4).classes(3).invalid(0),
+                    org.ghm4j.api.config.CategoricalMode.HARMONIZED, 1e-7);
+            cat.compute(c.input());
+            DensityState catBefore = cat.snapshot();
+            float[] y = c.target().clone();
+            y[y.length - 1] = Float.NaN;
+            ExpectError.thrown(e, "categorical target NaN at the last element", () -> cat.compute(c.withTarget(y).input()),
+                    ErrorId.INPUT_NONFINITE);
+            e.isTrue(catBefore.equals(cat.snapshot()), "categorical: the state moved on a failed call: before "
+                    + catBefore + ", after " + cat.snapshot());
         }
         Outcome.compare(e.at("next good call after the failures vs an instance that never failed"),
                 Outcome.of(e, twin, s.get(2).input()), Outcome.of(e, loss, s.get(2).input()), s.get(2).shape(),
