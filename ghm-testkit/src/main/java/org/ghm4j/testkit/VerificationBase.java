@@ -11,7 +11,6 @@ import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.GhmBackendProvider;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.config.LossConfig;
-import org.ghm4j.api.config.Reduction;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.testkit.oracle.OracleBackend;
@@ -92,11 +91,6 @@ public abstract class VerificationBase {
         return new Random(0x6A5D_0000L + seed);
     }
 
-    /** The dtype to feed for the tightest checks: float64 when the backend computes in it. */
-    DType bestDType() {
-        return backend.has(Capability.FLOAT64) ? DType.FLOAT64 : DType.FLOAT32;
-    }
-
     /** Runs {@code steps} on a backend loss and an oracle loss of {@code config}, comparing every call. */
     void agreeWithOracle(Expect e, LossConfig config, List<Batch> steps, DType dtype, Tolerances tol) {
         HarmonizedLoss actual = backend.loss(config);
@@ -172,9 +166,5 @@ public abstract class VerificationBase {
                         + String.format("%.2e", atol + rtol * Math.abs(fd)) + "; " + config);
             }
         }
-    }
-
-    static boolean isNone(LossConfig c) {
-        return c.reduction() == Reduction.NONE;
     }
 }
