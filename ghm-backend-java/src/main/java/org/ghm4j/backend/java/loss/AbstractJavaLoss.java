@@ -128,12 +128,14 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
         java.util.Arrays.fill(w.slotLoss, 0.0);
         java.util.Arrays.fill(w.binCounts, 0L);
         for (int ch = 0; ch < c.chunks; ch++) {
-            int base = ch * c.slots;
-            for (int s = 0; s < c.slots; s++) {
-                w.slotLoss[s] += c.lossSums[base + s];
-            }
-            for (int k = 0; k < m; k++) {
-                w.binCounts[k] += c.counts[base + k + 1];
+            for (int lane = 0; lane < Call.LANES; lane++) {
+                int base = c.partialBase(ch) + lane * c.slots;
+                for (int s = 0; s < c.slots; s++) {
+                    w.slotLoss[s] += c.lossSums[base + s];
+                }
+                for (int k = 0; k < m; k++) {
+                    w.binCounts[k] += c.counts[base + k + 1];
+                }
             }
         }
         for (int k = 0; k < m; k++) {

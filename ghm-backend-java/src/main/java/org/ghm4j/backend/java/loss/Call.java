@@ -14,6 +14,13 @@ import org.ghm4j.backend.java.kernel.Scratch;
 final class Call {
     static final int TARGET_CHUNK_ELEMENTS = 1 << 16;
 
+    /**
+     * Interleaved accumulator lanes per chunk: element i adds to lane i % LANES, which breaks the
+     * store-to-load dependency when consecutive elements fall in the same bin. Lanes are combined in
+     * a fixed order, so results stay independent of the thread count.
+     */
+    static final int LANES = 4;
+
     static final byte ARG_PRED = 1;
     static final byte ARG_TARGET = 2;
     static final byte ARG_WEIGHT = 3;
@@ -73,13 +80,13 @@ final class Call {
         rowsPerChunk = Math.max(1, TARGET_CHUNK_ELEMENTS / Math.max(cols, 1));
         chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
         slots = bins + 1;
-        counts = scratch.longs(chunks * slots);
-        lossSums = scratch.doubles(chunks * slots);
+        counts = scratch.longs(chunks * LANES * slots);
+        lossSums = scratch.doubles(chunks * LANES * slots);
         totParts = scratch.doubles2(chunks);
         errIndex = scratch.ints(chunks);
         errArg = errArgs(chunks);
-        java.util.Arrays.fill(counts, 0, chunks * slots, 0L);
-        java.util.Arrays.fill(lossSums, 0, chunks * slots, 0.0);
+        java.util.Arrays.fill(counts, 0, chunks * LANES * slots, 0L);
+        java.util.Arrays.fill(lossSums, 0, chunks * LANES * slots, 0.0);
         java.util.Arrays.fill(totParts, 0, chunks, 0.0);
         java.util.Arrays.fill(errIndex, 0, chunks, -1);
         slot = scratch.shorts(length);
@@ -92,6 +99,11 @@ final class Call {
             errArgBuffer = new byte[n];
         }
         return errArgBuffer;
+    }
+
+    /** Offset of chunk {@code chunk}'s lane 0 in {@link #counts} and {@link #lossSums}. */
+    int partialBase(int chunk) {
+        return chunk * LANES * slots;
     }
 
     int rowStart(int chunk) {

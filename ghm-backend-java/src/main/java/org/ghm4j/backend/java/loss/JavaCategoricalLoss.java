@@ -89,7 +89,8 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
 
     @Override
     void pass1(Call c, int chunk) {
-        final int base = chunk * c.slots;
+        final int m1 = c.slots;
+        final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
         final double[] sums = c.lossSums;
         final float[] z = c.pred;
@@ -180,8 +181,8 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
                     l = -yk * Math.log(pc);
                 }
                 int s = valid ? bins.of(Math.abs(yk - (seed ? pc : p))) + 1 : 0;
-                counts[base + s] += valid ? 1 : 0;
-                sums[base + s] += l;
+                counts[base + (i & 3) * m1 + s] += valid ? 1 : 0;
+                sums[base + (i & 3) * m1 + s] += l;
                 slot[i] = (short) s;
                 if (raw != null) {
                     if (logits) {

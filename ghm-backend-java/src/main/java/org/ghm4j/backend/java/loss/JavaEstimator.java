@@ -68,7 +68,7 @@ final class JavaEstimator implements GradientDensityEstimator {
         double weightSum = 0;
         for (int ch = 0; ch < c.chunks; ch++) {
             for (int k = 0; k < m; k++) {
-                counts[k] += c.counts[ch * c.slots + k + 1];
+                counts[k] += c.counts[c.partialBase(ch) + k + 1];
             }
             weightSum += c.totParts[ch];
         }
@@ -103,7 +103,7 @@ final class JavaEstimator implements GradientDensityEstimator {
     }
 
     private void pass1(Call c, int chunk) {
-        final int base = chunk * c.slots;
+        final int base = c.partialBase(chunk);
         final float[] g = c.pred;
         final int go = c.predOff;
         final float[] w = c.weight;

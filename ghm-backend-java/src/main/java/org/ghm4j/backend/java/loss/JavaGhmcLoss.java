@@ -46,7 +46,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     @Override
     void pass1(Call c, int chunk) {
         final int m1 = c.slots;
-        final int base = chunk * m1;
+        final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
         final double[] sums = c.lossSums;
         final float[] x = c.pred;
@@ -100,15 +100,15 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                         d = pc == p ? (1.0 - ti) / (1.0 - pc) - ti / pc : 0.0;
                     } else {
                         double xd = xi;
-                        double e = Math.exp(-Math.abs(xd));
+                        double e = MathKernels.expNeg(Math.abs(xd));
                         double inv = 1.0 / (1.0 + e);
                         p = xd >= 0 ? inv : e * inv;
                         l = Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e);
                         d = p - ti;
                     }
                     int s = bins.of(Math.abs(p - ti)) + 1;
-                    counts[base + s]++;
-                    sums[base + s] += l;
+                    counts[base + (i & 3) * m1 + s]++;
+                    sums[base + (i & 3) * m1 + s] += l;
                     slot[i] = (short) s;
                     if (raw != null) {
                         raw[ro + i] = (float) d;

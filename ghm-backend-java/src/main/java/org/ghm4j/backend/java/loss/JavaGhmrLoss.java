@@ -44,7 +44,8 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
 
     @Override
     void pass1(Call c, int chunk) {
-        final int base = chunk * c.slots;
+        final int m1 = c.slots;
+        final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
         final double[] sums = c.lossSums;
         final float[] x = c.pred;
@@ -90,16 +91,18 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 weightSum += wi;
                 if (wi > 0f) {
                     double d = (double) xi - ti;
-                    double root = Math.sqrt(d * d + mu2);
-                    int s = bins.of(Math.abs(d) / root) + 1;
-                    counts[base + s]++;
-                    sums[base + s] += root - mu;
+                    double q = d * d + mu2;
+                    double inv = 1.0 / Math.sqrt(q);
+                    double l = q * inv - mu;
+                    int s = bins.of(Math.abs(d) * inv) + 1;
+                    counts[base + (i & 3) * m1 + s]++;
+                    sums[base + (i & 3) * m1 + s] += l;
                     slot[i] = (short) s;
                     if (raw != null) {
-                        raw[ro + i] = (float) (d / root);
+                        raw[ro + i] = (float) (d * inv);
                     }
                     if (el != null) {
-                        el[i] = (float) (root - mu);
+                        el[i] = (float) l;
                     }
                 } else {
                     slot[i] = 0;
