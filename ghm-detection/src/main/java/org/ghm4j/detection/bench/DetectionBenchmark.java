@@ -12,6 +12,7 @@ import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.core.Ghm;
 import org.ghm4j.detection.anchor.AnchorGrid;
 import org.ghm4j.detection.target.DetectionTargets;
 import org.ghm4j.detection.target.ImageAnnotation;
@@ -71,6 +72,16 @@ public final class DetectionBenchmark {
     /** Median seconds of one full step (target building + both losses with gradients) over {@code repeat} runs. */
     public static double run(GhmBackend backend, int repeat) {
         return measure(backend, repeat).step();
+    }
+
+    /**
+     * Command line: {@code DetectionBenchmark [repeat] [backend]} prints one bench line for the
+     * selected backend ({@code Ghm.backend()}, or the one named).
+     */
+    public static void main(String[] args) {
+        int repeat = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        GhmBackend backend = args.length > 1 ? Ghm.backend(args[1]) : Ghm.backend();
+        System.out.println(measure(backend, repeat).line(backend.name()));
     }
 
     /** The full measurement (2 warm-up runs first). */

@@ -8,6 +8,7 @@ import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.error.InvalidInputException;
 import org.ghm4j.api.state.DensityState;
+import org.ghm4j.core.Ghm;
 import org.ghm4j.detection.DetectionErrors;
 import org.ghm4j.detection.anchor.AnchorGrid;
 import org.ghm4j.detection.target.DetectionTargets;
@@ -56,6 +57,11 @@ public final class DetectionLoss {
     /** mmdetection's retinanet_ghm recipe: GHM-C (30 bins, momentum 0.75), GHM-R (mu 0.02, 10 bins, 0.7, weight 10), PER_LEVEL. */
     public static DetectionLoss retinanetGhm(GhmBackend backend) {
         return ghm(backend, GhmcConfig.retinanet(), GhmrConfig.retinanet(), LevelPolicy.PER_LEVEL);
+    }
+
+    /** {@link #retinanetGhm(GhmBackend)} on the selected backend ({@code Ghm.backend()}, GHM-7.2). */
+    public static DetectionLoss retinanetGhm() {
+        return retinanetGhm(Ghm.backend());
     }
 
     /** The RetinaNet baseline: sigmoid focal loss (0.25, 2) and Smooth L1 (beta 0.11), PER_LEVEL. */
