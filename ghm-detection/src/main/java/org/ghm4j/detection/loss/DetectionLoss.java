@@ -319,9 +319,9 @@ public final class DetectionLoss {
                 if (x == null || x.length != expected) {
                     int len = x == null ? 0 : x.length;
                     throw DetectionErrors.input("cls_logits of image " + i + ", level " + l + " has " + len
-                            + " numbers (" + (len / (double) k) + " anchors x " + k + " classes) but level " + l
-                            + " has " + grid.numAnchors(l) + " anchors (featmap " + Arrays.toString(grid.featmapSize(l))
-                            + " x " + grid.numBaseAnchors() + "), so " + expected + " numbers are needed");
+                            + " numbers but level " + l + " has " + grid.numAnchors(l) + " anchors (featmap "
+                            + Arrays.toString(grid.featmapSize(l)) + " x " + grid.numBaseAnchors() + " base anchors) x "
+                            + k + " classes = " + expected + " numbers");
                 }
             }
             float[] d = bboxDeltas[i];
