@@ -57,7 +57,13 @@ public final class VectorCases {
         return dirs;
     }
 
-    /** The cases shipped in this jar. */
+    /**
+     * Resource listing vector files that another jar ships (one resource path per line): how
+     * ghm-detection adds its {@code retinanet_ghm_mmdet} cases whenever it is on the class path.
+     */
+    public static final String CONTRIBUTED = "META-INF/ghm4j/vectors.txt";
+
+    /** The cases shipped in this jar, then those listed by every {@value #CONTRIBUTED} on the class path. */
     public static List<VectorCase> bundled() {
         List<VectorCase> out = new ArrayList<>();
         ClassLoader loader = VectorCases.class.getClassLoader();
@@ -65,24 +71,43 @@ public final class VectorCases {
             if (list == null) {
                 throw new IllegalStateException("the testkit jar has no " + BUNDLED + "bundled.txt");
             }
-            BufferedReader r = new BufferedReader(new InputStreamReader(list, StandardCharsets.UTF_8));
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                String resource = BUNDLED + line.trim();
-                try (InputStream in = loader.getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw new IllegalStateException("bundled vector " + resource + " is missing from the jar");
+            for (String line : lines(list)) {
+                out.add(resource(loader, BUNDLED + line));
+            }
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            java.util.Enumeration<java.net.URL> lists = (context != null ? context : loader).getResources(CONTRIBUTED);
+            while (lists.hasMoreElements()) {
+                try (InputStream in = lists.nextElement().openStream()) {
+                    for (String line : lines(in)) {
+                        out.add(resource(context != null ? context : loader, line));
                     }
-                    out.add(new VectorCase(resource, MAPPER.readTree(in)));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    private static List<String> lines(InputStream in) throws IOException {
+        List<String> out = new ArrayList<>();
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = r.readLine()) != null) {
+            if (!line.isBlank() && !line.trim().startsWith("#")) {
+                out.add(line.trim());
+            }
+        }
+        return out;
+    }
+
+    private static VectorCase resource(ClassLoader loader, String resource) throws IOException {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("bundled vector " + resource + " is missing from the class path");
+            }
+            return new VectorCase(resource, MAPPER.readTree(in));
+        }
     }
 
     /** Every {@code *.json} under {@code dir} (recursively) that has a {@code "function"} field. */
