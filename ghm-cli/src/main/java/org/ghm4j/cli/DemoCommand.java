@@ -5,6 +5,7 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ghm4j.cli.demo.DemoOptions;
+import org.ghm4j.cli.demo.DemoResult;
 import org.ghm4j.cli.demo.DemoRunner;
 import org.ghm4j.cli.demo.Progress;
 import org.ghm4j.cli.demo.QuietLogging;
@@ -36,7 +37,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             description = "Seed of the batch and head outputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "5",
             description = "Training steps to run; the EMA state is printed after each (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -69,7 +70,13 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
         var err = spec.commandLine().getErr();
         try (Progress progress = new Progress(err, isTerminal(), PROGRESS_DELAY_MILLIS)) {
             DemoOptions options = new DemoOptions(seed, steps, backend, out, !noSvg);
-            new DemoRunner(options, Ghm.registry(), spec.commandLine().getOut(), progress, stdoutCharset()).run();
+            DemoResult result = new DemoRunner(options, Ghm.registry(), spec.commandLine().getOut(), progress,
+                    stdoutCharset()).run();
+            if (!result.failures().isEmpty()) {
+                err.println("ghm demo: backend " + String.join(", ", result.failures().keySet())
+                        + " failed (see FAILED above); the other backends ran");
+                return CommandLine.ExitCode.SOFTWARE;
+            }
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.ghm4j.detection.Chunks;
 import org.ghm4j.detection.anchor.AnchorGrid;
 import org.ghm4j.detection.assign.AssignResult;
+import org.ghm4j.detection.assign.MaxIoUAssigner;
 import org.ghm4j.detection.target.DetectionTargets;
 import org.ghm4j.detection.target.ImageAnnotation;
 import org.ghm4j.detection.target.ImageTargets;
@@ -31,6 +32,10 @@ import org.ghm4j.detection.target.TargetConfig;
  *   <li>negatives near an object (max IoU in [0.1, 0.4)) raise the logit of that object's class by
  *       up to 12 * IoU: the hard negatives around objects;</li>
  *   <li>clutter: each logit is, with probability {@value #CLUTTER}, a false alarm N(0, 1.5);</li>
+ *   <li>unannotated objects ({@value #UNANNOTATED} per image, drawn like the gt boxes but not in the
+ *       annotation, as COCO's missing labels): anchors with IoU >= 0.3 with one get a confident logit
+ *       N(3.5, 1.2) for its class while their target is background, the outliers among negatives
+ *       (gradient norm near 1);</li>
  *   <li>a positive anchor's own class logit is N(1 + 4 (IoU - 0.5), 1.5) (mostly learned), except for
  *       outliers (probability {@value #OUTLIER}) at N(-4.5, 1): positives the head gets badly wrong
  *       (occluded or mislabelled objects), with gradient norm near 1;</li>
@@ -51,12 +56,16 @@ public final class DemoBatch {
     static final double CLUTTER = 2e-4;
     static final double OUTLIER = 0.08;
     static final double BOX_OUTLIER = 0.1;
+    static final int UNANNOTATED = 2;
+    static final float UNANNOTATED_IOU = 0.3f;
     static final int CHUNK = 1024;
 
     private final long seed;
     private final TargetConfig config;
     private final List<ImageAnnotation> annotations;
     private final DetectionTargets targets;
+    /** Per image the unannotated objects: [U * 4] boxes and [U] classes. */
+    private final List<Boxes> unannotated;
 
     /** Draws the gt boxes from {@code seed} and builds the targets (anchors, assignment, box targets). */
     public DemoBatch(long seed) {
@@ -69,6 +78,8 @@ public final class DemoBatch {
         Boxes second = boxes(random, SECOND_HEIGHT, SIZE, 3 + random.nextInt(3));
         images.add(new ImageAnnotation(SECOND_HEIGHT, SIZE, SECOND_PAD_HEIGHT, SIZE, second.boxes(), second.labels()));
         this.annotations = List.copyOf(images);
+        this.unannotated = List.of(boxes(random, SIZE, SIZE, UNANNOTATED),
+                boxes(random, SECOND_HEIGHT, SIZE, UNANNOTATED));
         this.targets = new TargetBuilder(config).build(SIZE, SIZE, annotations);
     }
 
@@ -147,6 +158,12 @@ public final class DemoBatch {
         int[] assigned = assignment.assigned();
         float[] maxIou = assignment.maxIou();
         int[] argmax = assignment.argmax();
+        Boxes missing = unannotated.get(image);
+        float[] ax1 = grid.x1();
+        float[] ay1 = grid.y1();
+        float[] ax2 = grid.x2();
+        float[] ay2 = grid.y2();
+        float[] area = grid.area();
         int chunks = Chunks.count(n, CHUNK);
         Chunks.run(chunks, c -> {
             SplittableRandom r = new SplittableRandom(mix(seed, step, image, level, c));
@@ -168,6 +185,20 @@ public final class DemoBatch {
                 } else if (code == AssignResult.NEGATIVE && iou >= 0.1 && argmax[anchor] >= 0) {
                     int cls = gtLabels[argmax[anchor]];
                     x[base + cls] = (float) (x[base + cls] + 12.0 * iou * r.nextDouble());
+                }
+                if (code == AssignResult.NEGATIVE || code == AssignResult.IGNORED) {
+                    for (int u = 0; u < missing.labels().length; u++) {
+                        float[] b = missing.boxes();
+                        float bx1 = b[4 * u];
+                        float by1 = b[4 * u + 1];
+                        float bx2 = b[4 * u + 2];
+                        float by2 = b[4 * u + 3];
+                        float v = MaxIoUAssigner.iou(ax1[anchor], ay1[anchor], ax2[anchor], ay2[anchor], area[anchor],
+                                bx1, by1, bx2, by2, (bx2 - bx1) * (by2 - by1), 1e-6f);
+                        if (v >= UNANNOTATED_IOU) {
+                            x[base + missing.labels()[u]] = (float) (3.5 + 1.2 * r.nextGaussian());
+                        }
+                    }
                 }
             }
         });
@@ -193,14 +224,14 @@ public final class DemoBatch {
     }
 
     /**
-     * {@code count} boxes inside an image of [height, width]: sides log-uniform in [24, 360] px
+     * {@code count} boxes inside an image of [height, width]: sides log-uniform in [24, 480] px
      * (aspect h / w in [1/2, 2], capped by the image), positions uniform, classes uniform in [0, 80).
      */
     private static Boxes boxes(SplittableRandom r, int height, int width, int count) {
         float[] b = new float[4 * count];
         int[] labels = new int[count];
         for (int g = 0; g < count; g++) {
-            double side = Math.exp(Math.log(24) + r.nextDouble() * (Math.log(360) - Math.log(24)));
+            double side = Math.exp(Math.log(24) + r.nextDouble() * (Math.log(480) - Math.log(24)));
             double aspect = Math.exp((r.nextDouble() * 2 - 1) * Math.log(2));
             double w = Math.min(side / Math.sqrt(aspect), width - 2);
             double h = Math.min(side * Math.sqrt(aspect), height - 2);

@@ -16,8 +16,10 @@ import org.ghm4j.detection.loss.DetectionLossResult;
  * @param backendCounts GHM-C's R_k summed over the levels of the last step (first backend)
  * @param difference    the comparison of the backends
  * @param files         the figure files written: the PNG, then the SVG when asked for
+ * @param failures      backends that failed (name -> what happened); the others ran on
  */
 public record DemoResult(DemoBatch batch, Map<String, DetectionLossResult> ghm, DetectionLossResult bce,
                          DetectionLossResult focal, GradientFigureData figure, long[] backendCounts,
-                         BackendDifference difference, List<Path> files) {
+                         BackendDifference difference, List<Path> files,
+                         Map<String, String> failures) {
 }

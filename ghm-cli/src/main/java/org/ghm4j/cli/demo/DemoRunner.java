@@ -15,6 +15,9 @@ import java.util.Map;
 import org.ghm4j.api.BackendOptions;
 import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.config.GhmcConfig;
+import org.ghm4j.api.error.BackendException;
+import org.ghm4j.api.error.ErrorId;
+import org.ghm4j.api.error.GhmError;
 import org.ghm4j.api.state.DensityState;
 import org.ghm4j.core.GhmBackends;
 import org.ghm4j.core.ProviderInfo;
@@ -83,13 +86,18 @@ public final class DemoRunner {
         printBackends(names);
 
         List<GhmBackend> backends = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
         try {
             Map<String, DetectionLoss> losses = new LinkedHashMap<>();
             for (String name : names) {
                 progress.phase("starting backend " + name);
-                GhmBackend b = registry.newBackend(name, BackendOptions.defaults());
-                backends.add(b);
-                losses.put(name, DetectionLoss.retinanetGhm(b));
+                try {
+                    GhmBackend b = registry.newBackend(name, BackendOptions.defaults());
+                    backends.add(b);
+                    losses.put(name, DetectionLoss.retinanetGhm(b));
+                } catch (RuntimeException e) {
+                    failures.put(name, "failed to start: " + describe(e));
+                }
             }
             DetectionLoss bce = new DetectionLoss(new BinaryCrossEntropyLoss(1.0), SmoothL1Loss.retinanet(),
                     LevelPolicy.PER_LEVEL);
@@ -98,13 +106,21 @@ public final class DemoRunner {
             progress.phase("warming up");
             DemoBatch.HeadOutputs warm = batch.headOutputs(0);
             for (GhmBackend b : backends) {
-                DetectionLoss.retinanetGhm(b).compute(batch.targets(), warm.logits(), warm.deltas());
+                try {
+                    DetectionLoss.retinanetGhm(b).compute(batch.targets(), warm.logits(), warm.deltas());
+                } catch (RuntimeException e) {
+                    losses.remove(b.name());
+                    failures.put(b.name(), "failed on the warm-up batch: " + describe(e));
+                }
             }
             bce.compute(batch.targets(), warm.logits(), warm.deltas());
             focal.compute(batch.targets(), warm.logits(), warm.deltas());
             progress.clear();
-
-            return steps(batch, losses, bce, focal);
+            printFailures(failures);
+            if (losses.isEmpty()) {
+                throw new BackendException(ErrorId.BACKEND_FAILED, "no backend could run the demo: " + failures);
+            }
+            return steps(batch, losses, bce, focal, failures);
         } finally {
             for (GhmBackend b : backends) {
                 b.close();
@@ -112,8 +128,19 @@ public final class DemoRunner {
         }
     }
 
+    private void printFailures(Map<String, String> failures) {
+        for (Map.Entry<String, String> f : failures.entrySet()) {
+            out.println("FAILED   backend " + f.getKey() + " " + f.getValue());
+        }
+        out.flush();
+    }
+
+    private static String describe(RuntimeException e) {
+        return e instanceof GhmError || e.getMessage() == null ? String.valueOf(e.getMessage()) : e.toString();
+    }
+
     private DemoResult steps(DemoBatch batch, Map<String, DetectionLoss> losses, DetectionLoss bce,
-                             DetectionLoss focal) {
+                             DetectionLoss focal, Map<String, String> failures) {
         int steps = options.steps();
         Map<String, long[]> times = new LinkedHashMap<>();
         for (String name : losses.keySet()) {
@@ -124,10 +151,11 @@ public final class DemoRunner {
         Map<String, DetectionLossResult> last = new LinkedHashMap<>();
         DemoBatch.HeadOutputs outputs = null;
         out.println();
-        out.println("EMA state after each step (GHM-C: 30 bins, GHM-R: 10 bins; one bar per bin, height ~ log S_k;"
-                + " change = max over bins |S_k - S_k(previous step)| / S_k)");
-        out.printf(Locale.ROOT, "%4s  %-8s %10s %10s  %-30s  %-10s  %s%n", "step", "backend", "loss_cls", "loss_bbox",
-                "GHM-C S_k", "GHM-R S_k", "change");
+        out.println("EMA state after each step's last level (one bar per bin, height ~ log S_k; GHM-C 30 bins,"
+                + " GHM-R 10 bins;");
+        out.println("S_0 = GHM-C's easy bin; change = sum_k |S_k - S_k of the previous step| / sum_k S_k)");
+        out.printf(Locale.ROOT, "%4s  %-8s %10s %10s  %-30s %9s  %-10s  %s%n", "step", "backend", "loss_cls",
+                "loss_bbox", "GHM-C S_k", "S_0", "GHM-R S_k", "change");
         out.flush();
         for (int s = 1; s <= steps; s++) {
             progress.phase("step " + s + "/" + steps);
@@ -135,9 +163,18 @@ public final class DemoRunner {
             DetectionLossResult reference = null;
             String referenceName = null;
             List<String> lines = new ArrayList<>();
-            for (Map.Entry<String, DetectionLoss> e : losses.entrySet()) {
+            for (var it = losses.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, DetectionLoss> e = it.next();
                 long t0 = System.nanoTime();
-                DetectionLossResult r = e.getValue().compute(batch.targets(), outputs.logits(), outputs.deltas());
+                DetectionLossResult r;
+                try {
+                    r = e.getValue().compute(batch.targets(), outputs.logits(), outputs.deltas());
+                } catch (RuntimeException ex) {
+                    it.remove();
+                    failures.put(e.getKey(), "failed at step " + s + ": " + describe(ex));
+                    lines.add(String.format(Locale.ROOT, "%4d  %-8s FAILED: %s", s, e.getKey(), describe(ex)));
+                    continue;
+                }
                 times.get(e.getKey())[s - 1] = System.nanoTime() - t0;
                 if (reference == null) {
                     reference = r;
@@ -148,8 +185,8 @@ public final class DemoRunner {
                 DensityState cls = lastState(r, true);
                 DensityState reg = lastState(r, false);
                 DensityState before = previous.put(e.getKey(), cls);
-                lines.add(String.format(Locale.ROOT, "%4d  %-8s %10.6f %10.6f  %-30s  %-10s  %s", s, e.getKey(),
-                        r.lossCls(), r.lossBbox(), bars(cls, batch.numElements()),
+                lines.add(String.format(Locale.ROOT, "%4d  %-8s %10.6f %10.6f  %-30s %9.3e  %-10s  %s", s,
+                        e.getKey(), r.lossCls(), r.lossBbox(), bars(cls, batch.numElements()), cls.accumulator(0),
                         bars(reg, 4L * batch.targets().numPositives()), change(before, cls)));
                 if (s == steps) {
                     last.put(e.getKey(), r);
@@ -160,6 +197,9 @@ public final class DemoRunner {
             out.flush();
         }
 
+        if (last.isEmpty()) {
+            throw new BackendException(ErrorId.BACKEND_FAILED, "every backend failed: " + failures);
+        }
         progress.phase("baselines (BCE, focal loss, Smooth L1)");
         long t0 = System.nanoTime();
         DetectionLossResult bceResult = bce.compute(batch.targets(), outputs.logits(), outputs.deltas());
@@ -192,7 +232,9 @@ public final class DemoRunner {
         out.println();
         out.println("figure  " + files.get(0) + (files.size() > 1 ? "  (vector: " + files.get(1) + ")" : ""));
         out.flush();
-        return new DemoResult(batch, last, bceResult, focalResult, data, backendCounts, difference, files);
+        printFailures(failures);
+        return new DemoResult(batch, last, bceResult, focalResult, data, backendCounts, difference, files,
+                Map.copyOf(failures));
     }
 
     private List<String> backendNames() {
@@ -403,14 +445,13 @@ public final class DemoRunner {
         if (before == null || now == null) {
             return "-";
         }
-        double max = 0;
+        double diff = 0;
+        double sum = 0;
         for (int k = 0; k < now.bins(); k++) {
-            double s = now.accumulator(k);
-            if (s > 0) {
-                max = Math.max(max, Math.abs(s - before.accumulator(k)) / s);
-            }
+            diff += Math.abs(now.accumulator(k) - before.accumulator(k));
+            sum += now.accumulator(k);
         }
-        return String.format(Locale.ROOT, "%.1f%%", 100 * max);
+        return String.format(Locale.ROOT, "%.2f%%", sum > 0 ? 100 * diff / sum : 0.0);
     }
 
     private static long median(long[] values) {

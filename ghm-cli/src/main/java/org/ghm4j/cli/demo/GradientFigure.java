@@ -37,7 +37,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class GradientFigure {
     static final int PANEL_WIDTH = 600;
-    static final int PANEL_HEIGHT = 480;
+    static final int PANEL_HEIGHT = 520;
     static final int HEADER = 64;
 
     private final List<XYChart> panels;
@@ -113,7 +113,7 @@ public final class GradientFigure {
         chart.getStyler().setXAxisMax(1.0);
         chart.getStyler().setXAxisDecimalPattern("0.0");
         chart.getStyler().setYAxisDecimalPattern("0.#E0");
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
