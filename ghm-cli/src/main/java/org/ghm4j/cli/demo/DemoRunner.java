@@ -89,11 +89,13 @@ public final class DemoRunner {
         Map<String, String> failures = new LinkedHashMap<>();
         try {
             Map<String, DetectionLoss> losses = new LinkedHashMap<>();
+            Map<String, GhmBackend> started = new LinkedHashMap<>();
             for (String name : names) {
                 progress.phase("starting backend " + name);
                 try {
                     GhmBackend b = registry.newBackend(name, BackendOptions.defaults());
                     backends.add(b);
+                    started.put(name, b);
                     losses.put(name, DetectionLoss.retinanetGhm(b));
                 } catch (RuntimeException e) {
                     failures.put(name, "failed to start: " + describe(e));
@@ -105,12 +107,13 @@ public final class DemoRunner {
 
             progress.phase("warming up");
             DemoBatch.HeadOutputs warm = batch.headOutputs(0);
-            for (GhmBackend b : backends) {
+            for (var it = started.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, GhmBackend> b = it.next();
                 try {
-                    DetectionLoss.retinanetGhm(b).compute(batch.targets(), warm.logits(), warm.deltas());
+                    DetectionLoss.retinanetGhm(b.getValue()).compute(batch.targets(), warm.logits(), warm.deltas());
                 } catch (RuntimeException e) {
-                    losses.remove(b.name());
-                    failures.put(b.name(), "failed on the warm-up batch: " + describe(e));
+                    losses.remove(b.getKey());
+                    failures.put(b.getKey(), "failed on the warm-up batch: " + describe(e));
                 }
             }
             bce.compute(batch.targets(), warm.logits(), warm.deltas());
