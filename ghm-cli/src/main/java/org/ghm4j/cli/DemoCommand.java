@@ -41,7 +41,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             description = "Training steps to run; the EMA state is printed after each (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Run only this backend (default: every available one).")
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Run only this backend (default: every available one).")
     String backend;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "ghm-out",

@@ -19,7 +19,8 @@ import org.ghm4j.detection.target.TargetConfig;
  * (strides 8..128, 9 anchors per location, 49,104 anchors per image), 80 classes, and a few
  * ground-truth boxes per image; then, per training step, head outputs that look like a RetinaNet
  * part-way through training. Everything is drawn from {@code seed}: the same seed gives the same
- * boxes and, for each step, bit-identical head outputs on every machine and for any thread count.
+ * boxes and, for each step, bit-identical head outputs on every machine, JVM and thread count
+ * (normal numbers from {@link Normal}, StrictMath for the box sizes).
  *
  * <p>Image 0 fills the 512 x 512 input. Image 1 is a 512 x 400 (w x h) picture padded to 512 x 416
  * (a multiple of 32, as mmdetection pads), so the anchor rows that lie in the batch padding below
@@ -166,12 +167,12 @@ public final class DemoBatch {
         float[] area = grid.area();
         int chunks = Chunks.count(n, CHUNK);
         Chunks.run(chunks, c -> {
-            SplittableRandom r = new SplittableRandom(mix(seed, step, image, level, c));
+            Normal r = new Normal(new SplittableRandom(mix(seed, step, image, level, c)));
             int to = Math.min(n, (c + 1) * CHUNK);
             for (int a = c * CHUNK; a < to; a++) {
                 int base = a * k;
                 for (int j = 0; j < k; j++) {
-                    double v = r.nextDouble() < CLUTTER ? 1.5 * r.nextGaussian() : -6.0 + r.nextGaussian();
+                    double v = r.uniform() < CLUTTER ? 1.5 * r.next() : -6.0 + r.next();
                     x[base + j] = (float) v;
                 }
                 int anchor = start + a;
@@ -179,12 +180,12 @@ public final class DemoBatch {
                 double iou = maxIou[anchor];
                 if (code >= 0) {
                     int cls = gtLabels[code];
-                    double v = r.nextDouble() < OUTLIER ? -4.5 + r.nextGaussian()
-                            : 1.0 + 4.0 * (iou - 0.5) + 1.5 * r.nextGaussian();
+                    double v = r.uniform() < OUTLIER ? -4.5 + r.next()
+                            : 1.0 + 4.0 * (iou - 0.5) + 1.5 * r.next();
                     x[base + cls] = (float) v;
                 } else if (code == AssignResult.NEGATIVE && iou >= 0.1 && argmax[anchor] >= 0) {
                     int cls = gtLabels[argmax[anchor]];
-                    x[base + cls] = (float) (x[base + cls] + 12.0 * iou * r.nextDouble());
+                    x[base + cls] = (float) (x[base + cls] + 12.0 * iou * r.uniform());
                 }
                 if (code == AssignResult.NEGATIVE || code == AssignResult.IGNORED) {
                     for (int u = 0; u < missing.labels().length; u++) {
@@ -196,7 +197,7 @@ public final class DemoBatch {
                         float v = MaxIoUAssigner.iou(ax1[anchor], ay1[anchor], ax2[anchor], ay2[anchor], area[anchor],
                                 bx1, by1, bx2, by2, (bx2 - bx1) * (by2 - by1), 1e-6f);
                         if (v >= UNANNOTATED_IOU) {
-                            x[base + missing.labels()[u]] = (float) (3.5 + 1.2 * r.nextGaussian());
+                            x[base + missing.labels()[u]] = (float) (3.5 + 1.2 * r.next());
                         }
                     }
                 }
@@ -208,16 +209,16 @@ public final class DemoBatch {
     private float[] deltas(int step, int image, ImageTargets t) {
         int n = grid().totalAnchors();
         float[] d = new float[4 * n];
-        SplittableRandom r = new SplittableRandom(mix(seed, step, image, -1, 0));
+        Normal r = new Normal(new SplittableRandom(mix(seed, step, image, -1, 0)));
         for (int e = 0; e < d.length; e++) {
-            d[e] = (float) (0.2 * r.nextGaussian());
+            d[e] = (float) (0.2 * r.next());
         }
         int[] pos = t.posIndex();
         double[] target = t.posTargets();
         for (int p = 0; p < pos.length; p++) {
-            double spread = r.nextDouble() < BOX_OUTLIER ? 0.6 : 0.05;
+            double spread = r.uniform() < BOX_OUTLIER ? 0.6 : 0.05;
             for (int q = 0; q < 4; q++) {
-                d[4 * pos[p] + q] = (float) (target[4 * p + q] + spread * r.nextGaussian());
+                d[4 * pos[p] + q] = (float) (target[4 * p + q] + spread * r.next());
             }
         }
         return d;
@@ -231,10 +232,11 @@ public final class DemoBatch {
         float[] b = new float[4 * count];
         int[] labels = new int[count];
         for (int g = 0; g < count; g++) {
-            double side = Math.exp(Math.log(24) + r.nextDouble() * (Math.log(480) - Math.log(24)));
-            double aspect = Math.exp((r.nextDouble() * 2 - 1) * Math.log(2));
-            double w = Math.min(side / Math.sqrt(aspect), width - 2);
-            double h = Math.min(side * Math.sqrt(aspect), height - 2);
+            double logSide = StrictMath.log(24) + r.nextDouble() * (StrictMath.log(480) - StrictMath.log(24));
+            double side = StrictMath.exp(logSide);
+            double aspect = StrictMath.exp((r.nextDouble() * 2 - 1) * StrictMath.log(2));
+            double w = Math.min(side / StrictMath.sqrt(aspect), width - 2);
+            double h = Math.min(side * StrictMath.sqrt(aspect), height - 2);
             double x1 = r.nextDouble() * (width - w);
             double y1 = r.nextDouble() * (height - h);
             b[4 * g] = (float) Math.floor(x1);

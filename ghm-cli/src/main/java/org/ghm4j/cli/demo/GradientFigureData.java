@@ -35,7 +35,8 @@ public final class GradientFigureData {
     private final double[] meanWeight;
     private final Map<String, double[]> contributions;
 
-    private GradientFigureData(double[] edges, long[] counts, double[] meanWeight, Map<String, double[]> contributions) {
+    private GradientFigureData(double[] edges, long[] counts, double[] meanWeight,
+                               Map<String, double[]> contributions) {
         this.edges = edges;
         this.counts = counts;
         this.meanWeight = meanWeight;
