@@ -315,7 +315,8 @@ public final class DemoRunner {
         }
         lossLine("BCE + Smooth L1", "plain Java", bce, bceTime);
         lossLine("focal + Smooth L1", "plain Java", focal, focalTime);
-        out.println("  (time: median over the steps, loss forward + backward over all 5 levels of both images)");
+        out.println("  (time: loss forward + backward over all 5 levels of both images; GHM: median over the steps,"
+                + " baselines: the last step)");
     }
 
     private void lossLine(String loss, String backend, DetectionLossResult r, long nanos) {
