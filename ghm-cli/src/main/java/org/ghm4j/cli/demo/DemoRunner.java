@@ -26,7 +26,6 @@ import org.ghm4j.detection.loss.CallReport;
 import org.ghm4j.detection.loss.DetectionLoss;
 import org.ghm4j.detection.loss.DetectionLossResult;
 import org.ghm4j.detection.loss.LevelPolicy;
-import org.ghm4j.detection.loss.SigmoidFocalLoss;
 import org.ghm4j.detection.loss.SmoothL1Loss;
 import org.ghm4j.detection.target.LevelCounts;
 

@@ -19,7 +19,9 @@ public final class QuietLogging {
     }
 
     public static void apply(boolean verbose) {
-        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        if (System.getProperty("org.bytedeco.javacpp.logger") == null) {
+            System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
+        }
         if (!(LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root)) {
             return;
         }
