@@ -26,7 +26,7 @@ public final class BackendDifference {
     private boolean within = true;
 
     /** Compares {@code other} (from backend {@code name}) with {@code reference} of the same step. */
-    public void add(String name, String referenceName, DetectionLossResult reference, DetectionLossResult other) {
+    public void add(String name, DetectionLossResult reference, DetectionLossResult other) {
         compared.add(name);
         double dc = relative(other.lossCls(), reference.lossCls());
         double db = relative(other.lossBbox(), reference.lossBbox());

@@ -163,7 +163,6 @@ public final class DemoRunner {
             progress.phase("step " + s + "/" + steps);
             outputs = batch.headOutputs(s);
             DetectionLossResult reference = null;
-            String referenceName = null;
             List<String> lines = new ArrayList<>();
             for (var it = losses.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<String, DetectionLoss> e = it.next();
@@ -180,9 +179,8 @@ public final class DemoRunner {
                 times.get(e.getKey())[s - 1] = System.nanoTime() - t0;
                 if (reference == null) {
                     reference = r;
-                    referenceName = e.getKey();
                 } else {
-                    difference.add(e.getKey(), referenceName, reference, r);
+                    difference.add(e.getKey(), reference, r);
                 }
                 DensityState cls = lastState(r, true);
                 DensityState reg = lastState(r, false);
