@@ -46,6 +46,36 @@ class DemoBatchTest {
         assertTrue(Arrays.deepEquals(step1.deltas(), o.deltas()));
     }
 
+    /** Pinned values (Java 17 and 25 agree): the generator must not depend on the JVM. */
+    @Test
+    void seedFiveGivesThePinnedBatch() {
+        DemoBatch five = new DemoBatch(5);
+        assertArrayEquals(new float[] {23, 60, 298, 250, 23, 29, 479, 492, 219, 444, 247, 490, 33, 104, 331, 386},
+                five.annotations().get(0).gtBoxes());
+        assertArrayEquals(new int[] {26, 75, 42, 25}, five.annotations().get(0).gtLabels());
+        DemoBatch.HeadOutputs o = five.headOutputs(1);
+        float[] x = o.logits()[1][2];
+        assertEquals(-5.895051f, x[0]);
+        assertEquals(-5.805215f, x[1]);
+        assertEquals(-5.250197f, x[12345]);
+        double sum = 0;
+        for (float[][] image : o.logits()) {
+            for (float[] level : image) {
+                for (float v : level) {
+                    sum += v;
+                }
+            }
+        }
+        assertEquals(-4.7112353632042855E7, sum);
+        double deltas = 0;
+        for (float[] d : o.deltas()) {
+            for (float v : d) {
+                deltas += v;
+            }
+        }
+        assertEquals(-48.52205470313743, deltas);
+    }
+
     @Test
     void otherSeedOrStepGivesOtherNumbers() {
         DemoBatch other = new DemoBatch(43);
