@@ -8,7 +8,6 @@ import org.ghm4j.cli.demo.DemoOptions;
 import org.ghm4j.cli.demo.DemoResult;
 import org.ghm4j.cli.demo.DemoRunner;
 import org.ghm4j.cli.demo.Progress;
-import org.ghm4j.cli.demo.QuietLogging;
 import org.ghm4j.core.Ghm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,7 +66,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             throw new GhmCli.UsageException("--backend must name a backend, got an empty name");
         }
         System.setProperty("java.awt.headless", "true");
-        QuietLogging.apply(verbose);
+        ConsoleLogging.configure(verbose);
         var err = spec.commandLine().getErr();
         try (Progress progress = new Progress(err, isTerminal(), PROGRESS_DELAY_MILLIS)) {
             DemoOptions options = new DemoOptions(seed, steps, backend, out, !noSvg);
