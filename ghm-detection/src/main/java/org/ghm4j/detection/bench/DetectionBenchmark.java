@@ -136,6 +136,40 @@ public final class DetectionBenchmark {
                 grid.totalAnchors(), targets.numPositives(), repeat);
     }
 
+    /**
+     * Median seconds of the max-IoU assignment alone for one 800 x 1344 image (201,600 anchors, all
+     * inside) against {@code gtBoxes} random boxes.
+     */
+    public static double measureAssignment(int gtBoxes, int repeat) {
+        Random random = new Random(5L);
+        AnchorGrid grid = new org.ghm4j.detection.anchor.AnchorGenerator(
+                org.ghm4j.detection.anchor.AnchorConfig.retinanet()).grid(PAD_HEIGHT, PAD_WIDTH);
+        float[] boxes = new float[4 * gtBoxes];
+        for (int g = 0; g < gtBoxes; g++) {
+            double w = 16 + random.nextDouble() * 400;
+            double h = 16 + random.nextDouble() * 400;
+            double x = random.nextDouble() * (WIDTH - w);
+            double y = random.nextDouble() * (HEIGHT - h);
+            boxes[4 * g] = (float) x;
+            boxes[4 * g + 1] = (float) y;
+            boxes[4 * g + 2] = (float) (x + w);
+            boxes[4 * g + 3] = (float) (y + h);
+        }
+        byte[] inside = grid.validFlags(PAD_HEIGHT, PAD_WIDTH);
+        org.ghm4j.detection.assign.MaxIoUAssigner assigner = new org.ghm4j.detection.assign.MaxIoUAssigner(
+                org.ghm4j.detection.assign.AssignerConfig.retinanet());
+        double[] times = new double[repeat];
+        for (int r = -2; r < repeat; r++) {
+            long t0 = System.nanoTime();
+            assigner.assign(grid, inside, boxes);
+            long t1 = System.nanoTime();
+            if (r >= 0) {
+                times[r] = (t1 - t0) * 1e-9;
+            }
+        }
+        return median(times);
+    }
+
     /** Bare backend calls on level inputs prepared beforehand, to tell kernel time from the module's own work. */
     private static double[][] kernels(GhmBackend backend, DetectionTargets targets, float[][][] logits,
                                       float[][] deltas, int repeat) {
