@@ -17,7 +17,7 @@ class DetectionBenchmarkTest {
             assertEquals(201_600, r.anchorsPerImage());
             assertTrue(r.positives() > 100, "positives " + r.positives());
             String line = r.line("java");
-            assertTrue(line.startsWith("backend=java loss=detection shape=2x[800x1333]x80 anchors=201600"), line);
+            assertTrue(line.startsWith("bench backend=java loss=detection elements=32256000 images=2 shape=800x1333 classes=80 anchors=201600"), line);
         }
     }
 }
