@@ -13,7 +13,7 @@ class DetectionBenchmarkTest {
     @Test
     void workloadIsRetinanetSizedAndProducesALine() {
         try (JavaBackend backend = new JavaBackend()) {
-            DetectionBenchmark.Report r = DetectionBenchmark.measure(backend, 1);
+            DetectionBenchmark.Report r = DetectionBenchmark.measure(backend, 1, 0);
             assertEquals(201_600, r.anchorsPerImage());
             assertTrue(r.positives() > 100, "positives " + r.positives());
             String line = r.line("java");

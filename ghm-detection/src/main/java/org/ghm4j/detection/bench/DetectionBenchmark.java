@@ -26,8 +26,8 @@ import org.ghm4j.detection.loss.LevelPolicy;
 /**
  * The detection benchmark of {@code ./ghm bench --loss detection}: a batch of 2 images of 800 x 1333
  * (padded to 800 x 1344), RetinaNet's full anchor set (5 levels, 9 anchors per location: 201,600
- * anchors per image), 80 classes, 20 gt boxes per image (seeded), logits around the prior bias and
- * small deltas. One step = target building (valid and inside flags, max-IoU assignment, labels,
+ * anchors per image), 80 classes, 20 gt boxes per image (seeded), logits uniform in -4.6 +- 2.5 (around RetinaNet's prior
+ * bias) and deltas uniform in +- 0.3. One step = target building (valid and inside flags, max-IoU assignment, labels,
  * box targets; the anchor grid is cached as in training) plus the GHM-C and GHM-R losses with
  * gradients (mmdetection's retinanet_ghm settings, PER_LEVEL). Results go into reused gradient
  * arrays, as a training loop would.
@@ -92,10 +92,17 @@ public final class DetectionBenchmark {
 
     /** The full measurement (2 warm-up runs first). */
     public static Report measure(GhmBackend backend, int repeat) {
-        if (repeat < 1) {
-            throw new IllegalArgumentException("[GHM-CONFIG-INVALID] repeat must be >= 1, got " + repeat);
+        return measure(backend, repeat, 2);
+    }
+
+    /** The full measurement after {@code warmups} untimed runs. */
+    public static Report measure(GhmBackend backend, int repeat, int warmups) {
+        if (repeat < 1 || warmups < 0) {
+            throw new IllegalArgumentException("[GHM-CONFIG-INVALID] repeat must be >= 1 and warmups >= 0, got "
+                    + repeat + ", " + warmups);
         }
         Random random = new Random(20190101L);
+        java.util.SplittableRandom values = new java.util.SplittableRandom(20190102L);
         TargetBuilder builder = new TargetBuilder(TargetConfig.retinanet(CLASSES));
         List<ImageAnnotation> images = scene(random);
         DetectionTargets targets = builder.build(PAD_HEIGHT, PAD_WIDTH, images);
@@ -108,13 +115,13 @@ public final class DetectionBenchmark {
             for (int l = 0; l < grid.numLevels(); l++) {
                 float[] x = new float[grid.numAnchors(l) * CLASSES];
                 for (int e = 0; e < x.length; e++) {
-                    x[e] = (float) (-4.6 + 1.5 * random.nextGaussian());
+                    x[e] = (float) (-4.6 + 5.0 * (values.nextDouble() - 0.5));
                 }
                 logits[i][l] = x;
                 gradCls[i][l] = new float[x.length];
             }
             for (int e = 0; e < deltas[i].length; e++) {
-                deltas[i][e] = (float) (0.2 * random.nextGaussian());
+                deltas[i][e] = (float) (0.6 * (values.nextDouble() - 0.5));
             }
         }
         DetectionLoss loss = DetectionLoss.ghm(backend, GhmcConfig.retinanet(), GhmrConfig.retinanet(),
@@ -122,7 +129,7 @@ public final class DetectionBenchmark {
         double[] step = new double[repeat];
         double[] tgt = new double[repeat];
         double[] lss = new double[repeat];
-        for (int r = -2; r < repeat; r++) {
+        for (int r = -warmups; r < repeat; r++) {
             long t0 = System.nanoTime();
             DetectionTargets t = builder.build(PAD_HEIGHT, PAD_WIDTH, images);
             long t1 = System.nanoTime();
@@ -137,7 +144,7 @@ public final class DetectionBenchmark {
                 step[r] = (t2 - t0) * 1e-9;
             }
         }
-        double[][] kernels = kernels(backend, targets, logits, deltas, repeat);
+        double[][] kernels = kernels(backend, targets, logits, deltas, repeat, warmups);
         return new Report(median(step), median(tgt), median(lss), median(kernels[0]), median(kernels[1]),
                 grid.totalAnchors(), targets.numPositives(), repeat);
     }
@@ -178,7 +185,7 @@ public final class DetectionBenchmark {
 
     /** Bare backend calls on level inputs prepared beforehand, to tell kernel time from the module's own work. */
     private static double[][] kernels(GhmBackend backend, DetectionTargets targets, float[][][] logits,
-                                      float[][] deltas, int repeat) {
+                                      float[][] deltas, int repeat, int warmups) {
         AnchorGrid grid = targets.grid();
         int levels = grid.numLevels();
         LossInput[] cls = new LossInput[levels];
@@ -231,7 +238,7 @@ public final class DetectionBenchmark {
         LossOutput out = new LossOutput();
         double[] c = new double[repeat];
         double[] r = new double[repeat];
-        for (int k = -2; k < repeat; k++) {
+        for (int k = -warmups; k < repeat; k++) {
             long t0 = System.nanoTime();
             for (int l = 0; l < levels; l++) {
                 out.gradientInto(clsGrad[l]);
