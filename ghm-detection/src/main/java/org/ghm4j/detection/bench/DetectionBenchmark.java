@@ -8,6 +8,7 @@ import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.error.InvalidConfigException;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.tensor.FloatArrayTensor;
@@ -98,7 +99,7 @@ public final class DetectionBenchmark {
     /** The full measurement after {@code warmups} untimed runs. */
     public static Report measure(GhmBackend backend, int repeat, int warmups) {
         if (repeat < 1 || warmups < 0) {
-            throw new IllegalArgumentException("[GHM-CONFIG-INVALID] repeat must be >= 1 and warmups >= 0, got "
+            throw new InvalidConfigException("repeat must be >= 1 and warmups >= 0, got "
                     + repeat + ", " + warmups);
         }
         Random random = new Random(20190101L);
