@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class MathKernelsTest {
 
     @Test
-    void expNegMatchesStrictMathToTwoUlpsOfRelativeError() {
+    void expNegMatchesStrictMathWithinFiveE13Relative() {
         SplittableRandom r = new SplittableRandom(1);
         double worst = 0;
         for (int i = 0; i < 2_000_000; i++) {
@@ -18,7 +18,7 @@ class MathKernelsTest {
             double expected = StrictMath.exp(-a);
             worst = Math.max(worst, Math.abs(MathKernels.expNeg(a) - expected) / expected);
         }
-        assertTrue(worst < 1e-13, "worst relative error " + worst);
+        assertTrue(worst < 5e-13, "worst relative error " + worst);
         assertEquals(1.0, MathKernels.expNeg(0.0));
         assertEquals(1.0, MathKernels.expNeg(-0.0));
         assertTrue(MathKernels.expNeg(1e4) < 1e-307, "clamped far below any float");
@@ -35,7 +35,7 @@ class MathKernelsTest {
                 worst = Math.max(worst, Math.abs(MathKernels.log1pUnit(e) - expected) / expected);
             }
         }
-        assertTrue(worst < 1e-11, "worst relative error " + worst);
+        assertTrue(worst < 5e-13, "worst relative error " + worst);
         assertEquals(Math.log(2.0), MathKernels.log1pUnit(1.0), 1e-16);
         assertEquals(0.0, MathKernels.log1pUnit(0.0));
         assertEquals(1e-30, MathKernels.log1pUnit(1e-30), 1e-45);
