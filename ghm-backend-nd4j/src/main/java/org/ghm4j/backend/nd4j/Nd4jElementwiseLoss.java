@@ -205,10 +205,17 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int m = bins;
         double[] e32 = edges;
         double wsum = 0.0;
+        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
+        int row = perRow == 0 ? 0 : lo / perRow;
+        int rowEnd = (row + 1) * perRow;
         for (int i = lo; i < hi; i++) {
             double x = pred.get(i);
             double t = target.get(i);
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? i / perRow : i);
+            if (i == rowEnd) {
+                row++;
+                rowEnd += perRow;
+            }
+            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
             boolean ok = true;
             if (!Kernels.finite(x)) {
                 Kernels.bad(s, c, ARGUMENTS, PRED, i, x);
@@ -253,10 +260,17 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         double[] sums = s.chunkLoss;
         int base = c * bins;
         double wsum = 0.0;
+        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
+        int row = perRow == 0 ? 0 : lo / perRow;
+        int rowEnd = (row + 1) * perRow;
         for (int i = lo; i < hi; i++) {
             double p = pred.get(i);
             double t = target.get(i);
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? i / perRow : i);
+            if (i == rowEnd) {
+                row++;
+                rowEnd += perRow;
+            }
+            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
             boolean ok = true;
             if (!(p >= 0.0 && p <= 1.0)) {
                 Kernels.bad(s, c, ARGUMENTS, PRED, i, p);
@@ -300,10 +314,17 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int base = c * bins;
         double mu2 = mu * mu;
         double wsum = 0.0;
+        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
+        int row = perRow == 0 ? 0 : lo / perRow;
+        int rowEnd = (row + 1) * perRow;
         for (int i = lo; i < hi; i++) {
             double x = pred.get(i);
             double t = target.get(i);
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? i / perRow : i);
+            if (i == rowEnd) {
+                row++;
+                rowEnd += perRow;
+            }
+            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
             boolean ok = true;
             if (!Kernels.finite(x)) {
                 Kernels.bad(s, c, ARGUMENTS, PRED, i, x);
