@@ -67,13 +67,14 @@ public final class EmaDensity {
      * With no valid element the harmonized state is unchanged (GHM-1.8).
      *
      * @param counts   R, length M; modified (replaced by the synchronized counts)
-     * @param tot      this call's tot
+     * @param tot      this call's tot before the max(., 1) of GHM-2.3/4.3 (the valid count or the
+     *                 weight sum), so that synchronized sums equal the whole batch's; clamped here
      * @param commit   false to compute the weights the call would give without moving the state
      * @param binValue output, length M
      * @param stats    output: R, tot, valid count and n of this call
      */
     public void apply(long[] counts, double tot, boolean commit, double[] binValue, BinStats stats) {
-        double syncedTot = synchronize(counts, tot);
+        double syncedTot = Math.max(synchronize(counts, tot), 1.0);
         stats.set(counts, syncedTot);
         int n = stats.nonEmptyBins();
         synchronized (this) {

@@ -1,0 +1,83 @@
+package org.ghm4j.backend.java.kernel;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Growable work arrays of one call, kept between calls so that a steady-state call allocates
+ * nothing. A {@link Pool} hands one out per concurrent call.
+ */
+public final class Scratch {
+    private final float[][] floats = new float[8][];
+    private short[] shorts = new short[0];
+    private long[] longs = new long[0];
+    private double[] doubles = new double[0];
+    private double[] doubles2 = new double[0];
+    private double[] doubles3 = new double[0];
+    private int[] ints = new int[0];
+
+    /** Float array number {@code slot} (0..7) with at least {@code n} elements; contents unspecified. */
+    public float[] floats(int slot, int n) {
+        float[] a = floats[slot];
+        if (a == null || a.length < n) {
+            a = new float[n];
+            floats[slot] = a;
+        }
+        return a;
+    }
+
+    public short[] shorts(int n) {
+        if (shorts.length < n) {
+            shorts = new short[n];
+        }
+        return shorts;
+    }
+
+    public long[] longs(int n) {
+        if (longs.length < n) {
+            longs = new long[n];
+        }
+        return longs;
+    }
+
+    public double[] doubles(int n) {
+        if (doubles.length < n) {
+            doubles = new double[n];
+        }
+        return doubles;
+    }
+
+    public double[] doubles2(int n) {
+        if (doubles2.length < n) {
+            doubles2 = new double[n];
+        }
+        return doubles2;
+    }
+
+    public double[] doubles3(int n) {
+        if (doubles3.length < n) {
+            doubles3 = new double[n];
+        }
+        return doubles3;
+    }
+
+    public int[] ints(int n) {
+        if (ints.length < n) {
+            ints = new int[n];
+        }
+        return ints;
+    }
+
+    /** Keeps one idle {@link Scratch}; concurrent callers beyond the first get a fresh one. */
+    public static final class Pool {
+        private final AtomicReference<Scratch> idle = new AtomicReference<>(new Scratch());
+
+        public Scratch acquire() {
+            Scratch s = idle.getAndSet(null);
+            return s != null ? s : new Scratch();
+        }
+
+        public void release(Scratch s) {
+            idle.set(s);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.ghm4j.backend.java.loss;
+
+import org.ghm4j.api.error.InputErrors;
+import org.ghm4j.api.error.InvalidInputException;
+import org.ghm4j.api.tensor.FloatArrayTensor;
+import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.Scratch;
+
+/**
+ * The working set of one loss call: float views of the inputs (heap arrays in place, other tensors
+ * copied), the row/column layout and fixed chunks, per-element outputs of pass 1 and per-chunk
+ * partial sums. Pass 1 records slot s_i in [0, M]: 0 for an invalid element, k + 1 for bin k.
+ */
+final class Call {
+    static final int TARGET_CHUNK_ELEMENTS = 1 << 16;
+
+    /**
+     * Interleaved accumulator lanes per chunk: element i adds to lane i % LANES, which breaks the
+     * store-to-load dependency when consecutive elements fall in the same bin. Lanes are combined in
+     * a fixed order, so results stay independent of the thread count.
+     */
+    static final int LANES = 4;
+
+    static final byte ARG_PRED = 1;
+    static final byte ARG_TARGET = 2;
+    static final byte ARG_WEIGHT = 3;
+    static final byte ARG_ROW_WEIGHT = 4;
+
+    final Scratch scratch;
+
+    // inputs (read only)
+    float[] pred;
+    int predOff;
+    float[] target;
+    int targetOff;
+    /** labelWeight of pred's shape, or null. */
+    float[] weight;
+    int weightOff;
+    /** labelWeight of shape [rows], or null. */
+    float[] rowWeight;
+    int rowWeightOff;
+
+    int length;
+    int rows;
+    int cols;
+    int rowsPerChunk;
+    int chunks;
+    int slots;
+
+    // pass-1 outputs
+    short[] slot;
+    /** Unweighted derivative per element, or null when no gradient is wanted. */
+    float[] raw;
+    int rawOff;
+    /** Unweighted element loss (for NONE), or null. */
+    float[] elementLoss;
+    /** One row of doubles per chunk (categorical softmax). */
+    double[] rowBuffer;
+    /** Softmax probabilities (categorical logits), or null. */
+    float[] prob;
+
+    // per-chunk partials
+    long[] counts;
+    double[] lossSums;
+    double[] totParts;
+    int[] errIndex;
+    byte[] errArg;
+
+    Call(Scratch scratch) {
+        this.scratch = scratch;
+    }
+
+    void layout(int[] shape, int bins) {
+        length = 1;
+        for (int d : shape) {
+            length *= d;
+        }
+        rows = shape.length == 0 ? 1 : shape[0];
+        cols = rows == 0 ? 0 : length / rows;
+        rowsPerChunk = Math.max(1, TARGET_CHUNK_ELEMENTS / Math.max(cols, 1));
+        chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
+        slots = bins + 1;
+        counts = scratch.longs(chunks * LANES * slots);
+        lossSums = scratch.doubles(chunks * LANES * slots);
+        totParts = scratch.doubles2(chunks);
+        errIndex = scratch.ints(chunks);
+        errArg = errArgs(chunks);
+        java.util.Arrays.fill(counts, 0, chunks * LANES * slots, 0L);
+        java.util.Arrays.fill(lossSums, 0, chunks * LANES * slots, 0.0);
+        java.util.Arrays.fill(totParts, 0, chunks, 0.0);
+        java.util.Arrays.fill(errIndex, 0, chunks, -1);
+        slot = scratch.shorts(length);
+    }
+
+    private byte[] errArgBuffer = new byte[0];
+
+    private byte[] errArgs(int n) {
+        if (errArgBuffer.length < n) {
+            errArgBuffer = new byte[n];
+        }
+        return errArgBuffer;
+    }
+
+    /** Offset of chunk {@code chunk}'s lane 0 in {@link #counts} and {@link #lossSums}. */
+    int partialBase(int chunk) {
+        return chunk * LANES * slots;
+    }
+
+    int rowStart(int chunk) {
+        return chunk * rowsPerChunk;
+    }
+
+    int rowEnd(int chunk) {
+        return Math.min(rows, (chunk + 1) * rowsPerChunk);
+    }
+
+    /** Records the first bad element of a chunk; the chunk stops there. */
+    void fail(int chunk, byte arg, int index) {
+        errIndex[chunk] = index;
+        errArg[chunk] = arg;
+    }
+
+    void bindInputs(Tensor predT, Tensor targetT, Tensor weightT, boolean rowWeights) {
+        if (predT instanceof FloatArrayTensor f) {
+            pred = f.array();
+            predOff = f.offset();
+        } else {
+            pred = scratch.floats(0, predT.length());
+            predT.copyTo(pred, 0);
+            predOff = 0;
+        }
+        if (targetT instanceof FloatArrayTensor f) {
+            target = f.array();
+            targetOff = f.offset();
+        } else {
+            target = scratch.floats(1, targetT.length());
+            targetT.copyTo(target, 0);
+            targetOff = 0;
+        }
+        weight = null;
+        rowWeight = null;
+        if (weightT != null) {
+            float[] a;
+            int off;
+            if (weightT instanceof FloatArrayTensor f) {
+                a = f.array();
+                off = f.offset();
+            } else {
+                a = scratch.floats(2, weightT.length());
+                weightT.copyTo(a, 0);
+                off = 0;
+            }
+            if (rowWeights) {
+                rowWeight = a;
+                rowWeightOff = off;
+            } else {
+                weight = a;
+                weightOff = off;
+            }
+        }
+    }
+
+    /**
+     * Throws the error of the lowest failing chunk (the first bad element in row-major order), or
+     * returns when every chunk passed.
+     */
+    void throwFirstError(Tensor predT, Tensor targetT, Tensor weightT, RangeRules rules) {
+        for (int c = 0; c < chunks; c++) {
+            int i = errIndex[c];
+            if (i < 0) {
+                continue;
+            }
+            throw error(errArg[c], i, predT, targetT, weightT, rules);
+        }
+    }
+
+    private static InvalidInputException error(byte arg, int i, Tensor predT, Tensor targetT, Tensor weightT,
+                                               RangeRules rules) {
+        Tensor t = arg == ARG_PRED ? predT : arg == ARG_TARGET ? targetT : weightT;
+        String name = arg == ARG_PRED ? rules.predName() : arg == ARG_TARGET ? "target" : "labelWeight";
+        double v = t.getDouble(i);
+        if (!Double.isFinite(v)) {
+            return InputErrors.nonFinite(name, t.shape(), i, v);
+        }
+        if (arg == ARG_PRED) {
+            return InputErrors.outOfRange(name, t.shape(), i, v, rules.predRange(), rules.predRule());
+        }
+        if (arg == ARG_TARGET) {
+            return InputErrors.outOfRange(name, t.shape(), i, v, rules.targetRange(), rules.targetRule());
+        }
+        return InputErrors.outOfRange(name, t.shape(), i, v, "[0, +inf)", "label weights are >= 0, D-7");
+    }
+
+    /** Words for range errors of one loss. */
+    record RangeRules(String predName, String predRange, String predRule, String targetRange, String targetRule) {
+    }
+}

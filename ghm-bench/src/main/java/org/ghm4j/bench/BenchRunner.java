@@ -1,0 +1,50 @@
+package org.ghm4j.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.ghm4j.api.GhmBackend;
+import org.ghm4j.api.HarmonizedLoss;
+import org.ghm4j.api.loss.LossInput;
+import org.ghm4j.api.loss.LossOutput;
+
+/**
+ * The plain (non-JMH) runner behind {@code ./ghm bench}: warms up, then times {@code repeat} forward
+ * + backward calls (loss and gradient, caller-reused output) and reports the median.
+ */
+public final class BenchRunner {
+    private BenchRunner() {
+    }
+
+    /** One measured case. */
+    public record Result(String backend, String loss, long elements, int threads, double medianSeconds) {
+
+        public double elementsPerSecond() {
+            return elements / medianSeconds;
+        }
+
+        /** {@code bench backend=java loss=ghmc elements=8000000 threads=2 median_s=0.0400 elements_per_s=2.00e8} */
+        public String line() {
+            return String.format(Locale.ROOT, "bench backend=%s loss=%s elements=%d threads=%d median_s=%.4f elements_per_s=%.2e",
+                    backend, loss, elements, threads, medianSeconds, elementsPerSecond());
+        }
+    }
+
+    /** Times {@code workload} on {@code backend}: {@code warmup} untimed calls, then {@code repeat} timed ones. */
+    public static Result run(GhmBackend backend, int threads, Workload workload, int elements, int warmup, int repeat) {
+        LossInput input = workload.batch(elements, 42L);
+        HarmonizedLoss loss = backend.loss(workload.config());
+        LossOutput output = new LossOutput();
+        for (int i = 0; i < warmup; i++) {
+            loss.compute(input, output);
+        }
+        double[] seconds = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long t0 = System.nanoTime();
+            loss.compute(input, output);
+            seconds[i] = (System.nanoTime() - t0) * 1e-9;
+        }
+        Arrays.sort(seconds);
+        double median = repeat % 2 == 1 ? seconds[repeat / 2] : 0.5 * (seconds[repeat / 2 - 1] + seconds[repeat / 2]);
+        return new Result(backend.name(), workload.id(), input.pred().length(), threads, median);
+    }
+}
