@@ -24,7 +24,6 @@ abstract class AbstractNd4jLoss implements HarmonizedLoss {
     static final int PRED = 0;
     static final int TARGET = 1;
     static final int WEIGHT = 2;
-    static final int ARGUMENTS = 3;
 
     final ForkJoinPool pool;
     final EmaDensity density;

@@ -45,13 +45,15 @@ final class Kernels {
         return Math.abs(v) <= Double.MAX_VALUE;
     }
 
-    /** Records element {@code i} of argument {@code arg} as bad in chunk {@code c}'s slot, unless one is already recorded. */
-    static void bad(Scratch s, int c, int arguments, int arg, int i, double value) {
-        int j = c * arguments + arg;
-        if (s.badIndex[j] < 0) {
-            s.badIndex[j] = i;
-            s.badValue[j] = value;
-        }
+    /**
+     * Records the first bad element of chunk {@code c}: index {@code i} (a row index for row weights)
+     * of argument {@code arg}. The kernel stops the chunk right after: later elements cannot be the
+     * first bad one.
+     */
+    static void bad(Scratch s, int c, int arg, int i, double value) {
+        s.badIndex[c] = i;
+        s.badArg[c] = arg;
+        s.badValue[c] = value;
     }
 
     /** What an argument may hold, for the error message. */
@@ -59,17 +61,14 @@ final class Kernels {
     }
 
     /**
-     * Throws the error of the first checked argument (in {@code checks} order) that has a bad
-     * element, naming its first bad index (the chunks are in index order); returns when none has.
+     * Throws the error of the first bad element in index order (the first chunk that recorded one;
+     * within an element pred, target, weight are checked in that order, a row weight before its
+     * row's elements); returns when there is none (GHM-6.1, GHM-6.3).
      */
     static void throwFirstBad(Scratch s, int chunks, Check[] checks) {
-        int a = checks.length;
-        for (int arg = 0; arg < a; arg++) {
-            for (int c = 0; c < chunks; c++) {
-                int idx = s.badIndex[c * a + arg];
-                if (idx >= 0) {
-                    throw error(checks[arg], idx, s.badValue[c * a + arg]);
-                }
+        for (int c = 0; c < chunks; c++) {
+            if (s.badIndex[c] >= 0) {
+                throw error(checks[s.badArg[c]], s.badIndex[c], s.badValue[c]);
             }
         }
     }

@@ -71,26 +71,12 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         DType dtype = predT.dtype();
         int rowsPerChunk = Math.max(1, Chunks.SIZE / Math.max(classes, 1));
         int chunks = Chunks.count(rows, rowsPerChunk);
-        s.prepare(n, chunks, bins, ARGUMENTS);
+        s.prepare(n, chunks, bins);
 
         Vec pred = s.read(predT, Scratch.PRED);
         Vec target = s.read(input.target(), Scratch.TARGET);
         boolean[] valid = s.rowValid(rows);
-        int validRows = 0;
-        if (maskT == null) {
-            java.util.Arrays.fill(valid, 0, rows, true);
-            validRows = rows;
-        } else {
-            Vec mask = s.read(maskT, Scratch.WEIGHT);
-            for (int r = 0; r < rows; r++) {
-                double v = mask.get(r);
-                if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
-                    throw Kernels.error(new Kernels.Check("labelWeight", maskT.shape(), "[0, inf)", "D-7"), r, v);
-                }
-                valid[r] = v > 0.0;
-                validRows += valid[r] ? 1 : 0;
-            }
-        }
+        Vec mask = maskT == null ? null : s.read(maskT, Scratch.WEIGHT);
 
         int[] rowShape = {rows};
         Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
@@ -106,24 +92,24 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         Vec rowLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
         int c0 = classes;
-        Chunks.run(pool, chunks, c -> pass1(s, c, rowsPerChunk, rows, c0, pred, target, valid));
-        String predRange = logits ? "(-inf, inf)" : "[0, 1]";
+        Chunks.run(pool, chunks, c -> pass1(s, c, rowsPerChunk, rows, c0, pred, target, mask, valid));
         Kernels.throwFirstBad(s, chunks, new Kernels.Check[] {
-            new Kernels.Check("pred", shape, predRange, "D-9"),
-            new Kernels.Check("target", shape, "[0, 1]", "D-9"),
-            new Kernels.Check("labelWeight", shape, "[0, inf)", "D-7")
+            new Kernels.Check("pred", shape, logits ? "(-inf, inf)" : "[0, 1]",
+                    logits ? "GHM-6.1" : "probabilities lie in [0, 1], D-9"),
+            new Kernels.Check("target", shape, "[0, 1]", "categorical targets lie in [0, 1], D-9"),
+            new Kernels.Check("labelWeight", maskT == null ? new int[] {rows} : maskT.shape(), "[0, +inf)",
+                    "label weights are >= 0, D-7")
         });
+        int validRows = 0;
+        for (int r = 0; r < rows; r++) {
+            validRows += valid[r] ? 1 : 0;
+        }
 
         long[] counts = s.counts;
-        java.util.Arrays.fill(counts, 0L);
-        double[] lossSums = new double[bins];
+        double[] lossSums = s.binScale;
+        s.combine(chunks, bins, counts, lossSums);
         double invalidLoss = 0.0;
         for (int c = 0; c < chunks; c++) {
-            int base = c * bins;
-            for (int k = 0; k < bins; k++) {
-                counts[k] += s.chunkCounts[base + k];
-                lossSums[k] += s.chunkLoss[base + k];
-            }
             invalidLoss += s.chunkExtra[c * 4];
         }
         double tot = Math.max((double) validRows * classes, 1.0);
@@ -185,33 +171,39 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         return Math.min(Math.max(p, eps), 1.0 - eps);
     }
 
-    private void pass1(Scratch s, int c, int rowsPerChunk, int rows, int classes, Vec pred, Vec target,
+    private void pass1(Scratch s, int c, int rowsPerChunk, int rows, int classes, Vec pred, Vec target, Vec mask,
                        boolean[] valid) {
         int r0 = c * rowsPerChunk;
         int r1 = Math.min(rows, r0 + rowsPerChunk);
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
         double[] sums = s.chunkLoss;
-        int base = c * bins;
+        int base = c * Scratch.LANES * bins;
         double invalidLoss = 0.0;
         for (int r = r0; r < r1; r++) {
             int o = r * classes;
-            boolean ok = true;
+            if (mask != null) {
+                double v = mask.get(r);
+                if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
+                    Kernels.bad(s, c, WEIGHT, r, v);
+                    return;
+                }
+                valid[r] = v > 0.0;
+            } else {
+                valid[r] = true;
+            }
             for (int j = 0; j < classes; j++) {
                 int i = o + j;
                 double z = pred.get(i);
-                double y = target.get(i);
                 if (logits ? !Kernels.finite(z) : !(z >= 0.0 && z <= 1.0)) {
-                    Kernels.bad(s, c, ARGUMENTS, PRED, i, z);
-                    ok = false;
+                    Kernels.bad(s, c, PRED, i, z);
+                    return;
                 }
+                double y = target.get(i);
                 if (!(y >= 0.0 && y <= 1.0)) {
-                    Kernels.bad(s, c, ARGUMENTS, TARGET, i, y);
-                    ok = false;
+                    Kernels.bad(s, c, TARGET, i, y);
+                    return;
                 }
-            }
-            if (!ok) {
-                continue;
             }
             double lse = logits ? logSumExp(pred, o, classes) : 0.0;
             boolean v = valid[r];
@@ -234,8 +226,9 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
                 if (v) {
                     k = Kernels.bin(g, edges, bins);
                     binOf[i] = (short) k;
-                    counts[base + k]++;
-                    sums[base + k] += l;
+                    int slot = base + (j & (Scratch.LANES - 1)) * bins + k;
+                    counts[slot]++;
+                    sums[slot] += l;
                 } else {
                     binOf[i] = -1;
                     invalidLoss += l;

@@ -76,16 +76,14 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int n = predT.length();
         DType dtype = predT.dtype();
         int chunks = Chunks.count(n, Chunks.SIZE);
-        s.prepare(n, chunks, bins, ARGUMENTS);
+        s.prepare(n, chunks, bins);
 
         Vec pred = s.read(predT, Scratch.PRED);
         Vec target = s.read(input.target(), Scratch.TARGET);
         Tensor weightT = input.labelWeight();
-        boolean rowWeights = input.rowWeights();
         Vec weight = weightT == null ? null : s.read(weightT, Scratch.WEIGHT);
         int rows = shape.length == 0 ? 1 : shape[0];
-        int perRow = rows == 0 ? 0 : n / rows;
-        double rowWeightSum = rowWeights ? checkRowWeights(weight, weightT.shape(), rows) : 0.0;
+        int perRow = input.rowWeights() && rows > 0 ? n / rows : 0;
 
         Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
         Tensor weightsT = output.wantsWeights() ? output.weightsBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
@@ -99,32 +97,31 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         Vec weightsOut = weightsT == null ? null : s.write(weightsT, Scratch.OUT_WEIGHTS);
         Vec elementLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
-        Vec w = weight;
-        Chunks.run(pool, chunks, c -> pass1(s, c, n, pred, target, w, rowWeights, perRow, grad, elementLoss));
-
+        Chunks.run(pool, chunks, c -> {
+            int lo = c * Chunks.SIZE;
+            int hi = Math.min(n, lo + Chunks.SIZE);
+            Elements e = new Elements(s, c, lo, hi, pred, target, weight, perRow, grad, elementLoss);
+            switch (kind) {
+                case LOGITS -> logits(e);
+                case PROBABILITIES -> probabilities(e);
+                default -> asl1(e);
+            }
+        });
         Kernels.throwFirstBad(s, chunks, checks(shape, input));
 
         long[] counts = s.counts;
-        java.util.Arrays.fill(counts, 0L);
         double[] lossSums = s.binScale;
-        java.util.Arrays.fill(lossSums, 0.0);
-        double weightSum = rowWeights ? rowWeightSum * perRow : 0.0;
-        for (int c = 0; c < chunks; c++) {
-            int base = c * bins;
-            for (int k = 0; k < bins; k++) {
-                counts[k] += s.chunkCounts[base + k];
-                lossSums[k] += s.chunkLoss[base + k];
-            }
-            if (!rowWeights) {
-                weightSum += s.chunkExtra[c * 4];
-            }
-        }
+        s.combine(chunks, bins, counts, lossSums);
         long valid = 0;
         for (long r : counts) {
             valid += r;
         }
         double tot;
         if (kind == Kind.ASL1) {
+            double weightSum = 0.0;
+            for (int c = 0; c < chunks; c++) {
+                weightSum += s.chunkExtra[c * 4];
+            }
             tot = Math.max(weight == null ? n : weightSum, 1.0);
         } else {
             tot = Math.max((double) valid, 1.0);
@@ -163,198 +160,197 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
 
     private Kernels.Check[] checks(int[] shape, LossInput input) {
         String predRange = kind == Kind.PROBABILITIES ? "[0, 1]" : "(-inf, inf)";
+        String predRule = kind == Kind.PROBABILITIES ? "probabilities lie in [0, 1], GHM-6.3" : "GHM-6.1";
         String targetRange = kind == Kind.ASL1 ? "(-inf, inf)" : "[0, 1]";
+        String targetRule = kind == Kind.ASL1 ? "GHM-6.1" : "GHM-C targets lie in [0, 1], GHM-6.3";
         int[] wShape = input.labelWeight() == null ? shape : input.labelWeight().shape();
         return new Kernels.Check[] {
-            new Kernels.Check("pred", shape, predRange, "GHM-6.3"),
-            new Kernels.Check("target", shape, targetRange, "GHM-6.3"),
-            new Kernels.Check("labelWeight", wShape, "[0, inf)", "D-7")
+            new Kernels.Check("pred", shape, predRange, predRule),
+            new Kernels.Check("target", shape, targetRange, targetRule),
+            new Kernels.Check("labelWeight", wShape, "[0, +inf)", "label weights are >= 0, D-7")
         };
     }
 
-    /** Checks the [N] row weights (finite, >= 0; D-7) and returns their sum. */
-    private static double checkRowWeights(Vec w, int[] wShape, int rows) {
-        double sum = 0.0;
-        for (int r = 0; r < rows; r++) {
-            double v = w.get(r);
+    /** The arguments of one chunk's pass 1. */
+    private record Elements(Scratch s, int c, int lo, int hi, Vec pred, Vec target, Vec weight, int perRow,
+                            Vec grad, Vec elementLoss) {
+    }
+
+    /**
+     * The label weight of element i: element weights are read and checked per element; a row weight
+     * is read and checked once, at the first element of its row in this chunk ({@code state[0]}
+     * holds the next element where the row changes, {@code state[1]} the current weight). Returns
+     * NaN after recording a bad weight (D-7).
+     */
+    private static double weightAt(Elements e, int i, double[] state) {
+        Vec w = e.weight;
+        if (w == null) {
+            return 1.0;
+        }
+        if (e.perRow == 0) {
+            double v = w.get(i);
             if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
-                throw Kernels.error(new Kernels.Check("labelWeight", wShape, "[0, inf)", "D-7"), r, v);
+                Kernels.bad(e.s, e.c, WEIGHT, i, v);
+                return Double.NaN;
             }
-            sum += v;
+            return v;
         }
-        return sum;
+        if (i < state[0]) {
+            return state[1];
+        }
+        int row = i / e.perRow;
+        double v = w.get(row);
+        if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
+            Kernels.bad(e.s, e.c, WEIGHT, row, v);
+            return Double.NaN;
+        }
+        state[0] = (double) (row + 1) * e.perRow;
+        state[1] = v;
+        return v;
     }
 
-    private void pass1(Scratch s, int c, int n, Vec pred, Vec target, Vec weight, boolean rowWeights, int perRow,
-                       Vec grad, Vec elementLoss) {
-        int lo = c * Chunks.SIZE;
-        int hi = Math.min(n, lo + Chunks.SIZE);
-        switch (kind) {
-            case LOGITS -> logits(s, c, lo, hi, pred, target, weight, rowWeights, perRow, grad, elementLoss);
-            case PROBABILITIES -> probabilities(s, c, lo, hi, pred, target, weight, rowWeights, perRow, grad, elementLoss);
-            default -> asl1(s, c, lo, hi, pred, target, weight, rowWeights, perRow, grad, elementLoss);
-        }
-    }
-
-    private void logits(Scratch s, int c, int lo, int hi, Vec pred, Vec target, Vec weight, boolean rowWeights,
-                        int perRow, Vec grad, Vec elementLoss) {
+    private void logits(Elements e) {
+        Scratch s = e.s;
+        int c = e.c;
+        Vec pred = e.pred;
+        Vec target = e.target;
+        Vec grad = e.grad;
+        Vec elementLoss = e.elementLoss;
+        boolean weighted = e.weight != null;
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
         double[] sums = s.chunkLoss;
-        int base = c * bins;
         int m = bins;
-        double[] e32 = edges;
-        double wsum = 0.0;
-        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
-        int row = perRow == 0 ? 0 : lo / perRow;
-        int rowEnd = (row + 1) * perRow;
-        for (int i = lo; i < hi; i++) {
+        int base = c * Scratch.LANES * m;
+        double[] edge = edges;
+        double[] rowState = {e.lo, 1.0};
+        for (int i = e.lo; i < e.hi; i++) {
             double x = pred.get(i);
+            if (!(Math.abs(x) <= Double.MAX_VALUE)) {
+                Kernels.bad(s, c, PRED, i, x);
+                return;
+            }
             double t = target.get(i);
-            if (i == rowEnd) {
-                row++;
-                rowEnd += perRow;
-            }
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
-            boolean ok = true;
-            if (!Kernels.finite(x)) {
-                Kernels.bad(s, c, ARGUMENTS, PRED, i, x);
-                ok = false;
-            }
             if (!(t >= 0.0 && t <= 1.0)) {
-                Kernels.bad(s, c, ARGUMENTS, TARGET, i, t);
-                ok = false;
+                Kernels.bad(s, c, TARGET, i, t);
+                return;
             }
-            if (!rowWeights && weight != null && !(w >= 0.0 && w <= Double.MAX_VALUE)) {
-                Kernels.bad(s, c, ARGUMENTS, WEIGHT, i, w);
-                ok = false;
+            double w = weighted ? weightAt(e, i, rowState) : 1.0;
+            if (w != w) {
+                return;
             }
-            wsum += w;
-            if (!ok || !(w > 0.0)) {
+            if (!(w > 0.0)) {
                 binOf[i] = -1;
                 continue;
             }
-            double e = Math.exp(-Math.abs(x));
-            double inv = 1.0 / (1.0 + e);
-            double p = x >= 0.0 ? inv : e * inv;
+            double ex = FastMath.expNeg(Math.abs(x));
+            double inv = 1.0 / (1.0 + ex);
+            double p = x >= 0.0 ? inv : ex * inv;
             double d = p - t;
             if (grad != null) {
                 grad.set(i, d);
             }
-            int k = Kernels.bin(Math.abs(d), e32, m);
+            int k = Kernels.bin(Math.abs(d), edge, m);
             binOf[i] = (short) k;
-            counts[base + k]++;
-            double l = Math.max(x, 0.0) - x * t + Kernels.log1pSmall(e);
-            sums[base + k] += l;
+            int slot = base + (i & (Scratch.LANES - 1)) * m + k;
+            counts[slot]++;
+            double l = Math.max(x, 0.0) - x * t + FastMath.log1pUnit(ex);
+            sums[slot] += l;
             if (elementLoss != null) {
                 elementLoss.set(i, l);
             }
         }
-        s.chunkExtra[c * 4] = wsum;
     }
 
-    private void probabilities(Scratch s, int c, int lo, int hi, Vec pred, Vec target, Vec weight,
-                               boolean rowWeights, int perRow, Vec grad, Vec elementLoss) {
+    private void probabilities(Elements e) {
+        Scratch s = e.s;
+        int c = e.c;
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
         double[] sums = s.chunkLoss;
-        int base = c * bins;
-        double wsum = 0.0;
-        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
-        int row = perRow == 0 ? 0 : lo / perRow;
-        int rowEnd = (row + 1) * perRow;
-        for (int i = lo; i < hi; i++) {
-            double p = pred.get(i);
-            double t = target.get(i);
-            if (i == rowEnd) {
-                row++;
-                rowEnd += perRow;
-            }
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
-            boolean ok = true;
+        int m = bins;
+        int base = c * Scratch.LANES * m;
+        double[] rowState = {e.lo, 1.0};
+        for (int i = e.lo; i < e.hi; i++) {
+            double p = e.pred.get(i);
             if (!(p >= 0.0 && p <= 1.0)) {
-                Kernels.bad(s, c, ARGUMENTS, PRED, i, p);
-                ok = false;
+                Kernels.bad(s, c, PRED, i, p);
+                return;
             }
+            double t = e.target.get(i);
             if (!(t >= 0.0 && t <= 1.0)) {
-                Kernels.bad(s, c, ARGUMENTS, TARGET, i, t);
-                ok = false;
+                Kernels.bad(s, c, TARGET, i, t);
+                return;
             }
-            if (!rowWeights && weight != null && !(w >= 0.0 && w <= Double.MAX_VALUE)) {
-                Kernels.bad(s, c, ARGUMENTS, WEIGHT, i, w);
-                ok = false;
+            double w = weightAt(e, i, rowState);
+            if (w != w) {
+                return;
             }
-            wsum += w;
-            if (!ok || !(w > 0.0)) {
+            if (!(w > 0.0)) {
                 binOf[i] = -1;
                 continue;
             }
             boolean clipped = p < PROB_EPS || p > 1.0 - PROB_EPS;
             double pc = Math.min(Math.max(p, PROB_EPS), 1.0 - PROB_EPS);
-            if (grad != null) {
-                grad.set(i, clipped ? 0.0 : (pc - t) / (pc * (1.0 - pc)));
+            if (e.grad != null) {
+                e.grad.set(i, clipped ? 0.0 : (pc - t) / (pc * (1.0 - pc)));
             }
-            int k = Kernels.bin(Math.abs(p - t), edges, bins);
+            int k = Kernels.bin(Math.abs(p - t), edges, m);
             binOf[i] = (short) k;
-            counts[base + k]++;
+            int slot = base + (i & (Scratch.LANES - 1)) * m + k;
+            counts[slot]++;
             double l = -(t * Math.log(pc) + (1.0 - t) * Math.log(1.0 - pc));
-            sums[base + k] += l;
-            if (elementLoss != null) {
-                elementLoss.set(i, l);
+            sums[slot] += l;
+            if (e.elementLoss != null) {
+                e.elementLoss.set(i, l);
             }
         }
-        s.chunkExtra[c * 4] = wsum;
     }
 
-    private void asl1(Scratch s, int c, int lo, int hi, Vec pred, Vec target, Vec weight, boolean rowWeights,
-                      int perRow, Vec grad, Vec elementLoss) {
+    private void asl1(Elements e) {
+        Scratch s = e.s;
+        int c = e.c;
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
         double[] sums = s.chunkLoss;
-        int base = c * bins;
+        int m = bins;
+        int base = c * Scratch.LANES * m;
         double mu2 = mu * mu;
         double wsum = 0.0;
-        // the row of element i, advanced incrementally (an integer division per element costs more than the sigmoid)
-        int row = perRow == 0 ? 0 : lo / perRow;
-        int rowEnd = (row + 1) * perRow;
-        for (int i = lo; i < hi; i++) {
-            double x = pred.get(i);
-            double t = target.get(i);
-            if (i == rowEnd) {
-                row++;
-                rowEnd += perRow;
+        double[] rowState = {e.lo, 1.0};
+        for (int i = e.lo; i < e.hi; i++) {
+            double x = e.pred.get(i);
+            if (!(Math.abs(x) <= Double.MAX_VALUE)) {
+                Kernels.bad(s, c, PRED, i, x);
+                return;
             }
-            double w = weight == null ? 1.0 : weight.get(rowWeights ? row : i);
-            boolean ok = true;
-            if (!Kernels.finite(x)) {
-                Kernels.bad(s, c, ARGUMENTS, PRED, i, x);
-                ok = false;
+            double t = e.target.get(i);
+            if (!(Math.abs(t) <= Double.MAX_VALUE)) {
+                Kernels.bad(s, c, TARGET, i, t);
+                return;
             }
-            if (!Kernels.finite(t)) {
-                Kernels.bad(s, c, ARGUMENTS, TARGET, i, t);
-                ok = false;
-            }
-            if (!rowWeights && weight != null && !(w >= 0.0 && w <= Double.MAX_VALUE)) {
-                Kernels.bad(s, c, ARGUMENTS, WEIGHT, i, w);
-                ok = false;
+            double w = weightAt(e, i, rowState);
+            if (w != w) {
+                return;
             }
             wsum += w;
-            if (!ok || !(w > 0.0)) {
+            if (!(w > 0.0)) {
                 binOf[i] = -1;
                 continue;
             }
             double d = x - t;
             double r = Math.sqrt(d * d + mu2);
-            if (grad != null) {
-                grad.set(i, d / r);
+            if (e.grad != null) {
+                e.grad.set(i, d / r);
             }
-            int k = Kernels.bin(Math.abs(d) / r, edges, bins);
+            int k = Kernels.bin(Math.abs(d) / r, edges, m);
             binOf[i] = (short) k;
-            counts[base + k]++;
+            int slot = base + (i & (Scratch.LANES - 1)) * m + k;
+            counts[slot]++;
             double l = r - mu;
-            sums[base + k] += l;
-            if (elementLoss != null) {
-                elementLoss.set(i, l);
+            sums[slot] += l;
+            if (e.elementLoss != null) {
+                e.elementLoss.set(i, l);
             }
         }
         s.chunkExtra[c * 4] = wsum;

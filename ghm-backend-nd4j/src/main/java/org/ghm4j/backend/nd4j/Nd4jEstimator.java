@@ -22,8 +22,6 @@ import org.ghm4j.api.tensor.Tensor;
  * or 1 / D_bin (SEED, 1 when invalid). g outside [0, last edge) is refused (D-8).
  */
 final class Nd4jEstimator implements GradientDensityEstimator {
-    private static final int ARGUMENTS = 2;
-
     private final ForkJoinPool pool;
     private final EstimatorConfig config;
     private final EmaDensity density;
@@ -77,20 +75,11 @@ final class Nd4jEstimator implements GradientDensityEstimator {
         int rows = shape.length == 0 ? 1 : shape[0];
         int perRow = rows == 0 ? 0 : n / rows;
         int chunks = Chunks.count(n, Chunks.SIZE);
-        s.prepare(n, chunks, bins, ARGUMENTS);
+        s.prepare(n, chunks, bins);
         Vec g = s.read(gT, Scratch.PRED);
         Vec w = wT == null ? null : s.read(wT, Scratch.WEIGHT);
-        Kernels.Check weightCheck = new Kernels.Check("labelWeight", wT == null ? shape : wT.shape(), "[0, inf)", "D-7");
-        double rowSum = 0.0;
-        if (rowWeights) {
-            for (int r = 0; r < rows; r++) {
-                double v = w.get(r);
-                if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
-                    throw Kernels.error(weightCheck, r, v);
-                }
-                rowSum += v;
-            }
-        }
+        Kernels.Check weightCheck = new Kernels.Check("labelWeight", wT == null ? shape : wT.shape(), "[0, +inf)",
+                "label weights are >= 0, D-7");
         Vec out = s.write(outT, Scratch.OUT_WEIGHTS);
         boolean rw = rowWeights;
         Chunks.run(pool, chunks, c -> count(s, c, n, g, w, rw, perRow));
@@ -99,15 +88,10 @@ final class Nd4jEstimator implements GradientDensityEstimator {
             new Kernels.Check("gradNorms", shape, "[0, " + (float) top + ")", "D-8"), weightCheck
         });
         long[] counts = s.counts;
-        java.util.Arrays.fill(counts, 0L);
-        double weightSum = rowWeights ? rowSum * perRow : 0.0;
+        s.combine(chunks, bins, counts, s.binScale);
+        double weightSum = 0.0;
         for (int c = 0; c < chunks; c++) {
-            for (int k = 0; k < bins; k++) {
-                counts[k] += s.chunkCounts[c * bins + k];
-            }
-            if (!rowWeights) {
-                weightSum += s.chunkExtra[c * 4];
-            }
+            weightSum += s.chunkExtra[c * 4];
         }
         long valid = 0;
         for (long r : counts) {
@@ -139,29 +123,40 @@ final class Nd4jEstimator implements GradientDensityEstimator {
         int hi = Math.min(n, lo + Chunks.SIZE);
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
-        int base = c * bins;
+        int base = c * Scratch.LANES * bins;
         double top = edges[bins];
         double wsum = 0.0;
+        int nextRow = lo;
+        double v = 1.0;
         for (int i = lo; i < hi; i++) {
+            if (w != null && !rowWeights) {
+                v = w.get(i);
+            } else if (w != null && i == nextRow) {
+                int row = i / perRow;
+                v = w.get(row);
+                if (!(v >= 0.0 && v <= Double.MAX_VALUE)) {
+                    Kernels.bad(s, c, 1, row, v);
+                    return;
+                }
+                nextRow = (row + 1) * perRow;
+            }
             double x = g.get(i);
-            double v = w == null ? 1.0 : w.get(rowWeights ? i / perRow : i);
-            boolean ok = true;
             if (!(x >= 0.0 && x < top)) {
-                Kernels.bad(s, c, ARGUMENTS, 0, i, x);
-                ok = false;
+                Kernels.bad(s, c, 0, i, x);
+                return;
             }
             if (!rowWeights && w != null && !(v >= 0.0 && v <= Double.MAX_VALUE)) {
-                Kernels.bad(s, c, ARGUMENTS, 1, i, v);
-                ok = false;
+                Kernels.bad(s, c, 1, i, v);
+                return;
             }
             wsum += v;
-            if (!ok || !(v > 0.0)) {
+            if (!(v > 0.0)) {
                 binOf[i] = -1;
                 continue;
             }
             int k = Kernels.bin(x, edges, bins);
             binOf[i] = (short) k;
-            counts[base + k]++;
+            counts[base + (i & (Scratch.LANES - 1)) * bins + k]++;
         }
         s.chunkExtra[c * 4] = wsum;
     }

@@ -32,15 +32,24 @@ final class Scratch {
 
     /** Bin index of every element, -1 when the element is not counted. */
     short[] bins = new short[0];
-    /** Per chunk and bin: R (valid elements). */
+    /**
+     * Interleaved accumulator lanes per chunk: element i adds to lane i % LANES, which breaks the
+     * store-to-load dependency when consecutive elements fall into the same bin. Lanes are combined
+     * in a fixed order, so results do not depend on the thread count.
+     */
+    static final int LANES = 4;
+
+    /** Per chunk, lane and bin: R (valid elements); index (chunk * LANES + lane) * M + bin. */
     long[] chunkCounts = new long[0];
-    /** Per chunk and bin: the sum of the element losses. */
+    /** Per chunk, lane and bin: the sum of the element losses. */
     double[] chunkLoss = new double[0];
     /** Per chunk: extra sums (valid count, weight sum, invalid-row loss). */
     double[] chunkExtra = new double[0];
-    /** Per chunk and checked argument: first bad flat index, or -1. */
+    /** Per chunk: flat index of the first bad element, or -1. */
     int[] badIndex = new int[0];
-    /** Per chunk and checked argument: the bad value. */
+    /** Per chunk: which argument (index into the call's checks) the first bad element belongs to. */
+    int[] badArg = new int[0];
+    /** Per chunk: the bad value. */
     double[] badValue = new double[0];
     /** Per row (categorical): 1 when the row is valid. */
     boolean[] rowValid = new boolean[0];
@@ -49,30 +58,32 @@ final class Scratch {
     double[] binValue = new double[0];
     double[] binScale = new double[0];
 
-    void prepare(int elements, int chunks, int bins, int arguments) {
+    void prepare(int elements, int chunks, int bins) {
         if (this.bins.length < elements) {
             this.bins = new short[elements];
         }
-        if (chunkCounts.length < chunks * bins) {
-            chunkCounts = new long[chunks * bins];
-            chunkLoss = new double[chunks * bins];
+        int slots = chunks * LANES * bins;
+        if (chunkCounts.length < slots) {
+            chunkCounts = new long[slots];
+            chunkLoss = new double[slots];
         }
         if (chunkExtra.length < chunks * 4) {
             chunkExtra = new double[chunks * 4];
         }
-        if (badIndex.length < chunks * arguments) {
-            badIndex = new int[chunks * arguments];
-            badValue = new double[chunks * arguments];
+        if (badIndex.length < chunks) {
+            badIndex = new int[chunks];
+            badArg = new int[chunks];
+            badValue = new double[chunks];
         }
         if (counts.length != bins) {
             counts = new long[bins];
             binValue = new double[bins];
             binScale = new double[bins];
         }
-        Arrays.fill(chunkCounts, 0, chunks * bins, 0L);
-        Arrays.fill(chunkLoss, 0, chunks * bins, 0.0);
+        Arrays.fill(chunkCounts, 0, slots, 0L);
+        Arrays.fill(chunkLoss, 0, slots, 0.0);
         Arrays.fill(chunkExtra, 0, chunks * 4, 0.0);
-        Arrays.fill(badIndex, 0, chunks * arguments, -1);
+        Arrays.fill(badIndex, 0, chunks, -1);
     }
 
     boolean[] rowValid(int rows) {
@@ -188,6 +199,19 @@ final class Scratch {
     static INDArray allocate(DataType type, long[] shape) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return Nd4j.create(type, shape, 'c');
+        }
+    }
+
+    /** Sums the lanes of every chunk, in chunk and lane order, into {@code counts} and {@code lossSums} (length M). */
+    void combine(int chunks, int bins, long[] counts, double[] lossSums) {
+        Arrays.fill(counts, 0L);
+        Arrays.fill(lossSums, 0.0);
+        for (int c = 0; c < chunks * LANES; c++) {
+            int base = c * bins;
+            for (int k = 0; k < bins; k++) {
+                counts[k] += chunkCounts[base + k];
+                lossSums[k] += chunkLoss[base + k];
+            }
         }
     }
 }

@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Throughput of GHM-C forward + backward on INDArray input (100k anchors x 80 classes by default),
- * printed, not asserted. Run:
- * {@code mvn -B -o -pl ghm-backend-nd4j exec:java ...} or from the test classpath:
+ * Throughput of GHM-C forward + backward (loss and gradient into a reused output) on INDArray input,
+ * 100k anchors x 80 classes (8M elements) by default, printed in ghm-bench's line format, not
+ * asserted. Run from the test classpath:
  * {@code java -cp <test classpath> org.ghm4j.backend.nd4j.bench.Nd4jThroughput [anchors] [classes] [threads]}.
  */
 public final class Nd4jThroughput {
@@ -48,8 +48,10 @@ public final class Nd4jThroughput {
             }
             java.util.Arrays.sort(ns);
             double n = (double) anchors * classes;
-            return String.format("nd4j ghmc fwd+bwd %dx%d threads=%d: best %.1f ms (%.1f M elements/s), median %.1f ms (%.1f M elements/s)",
-                    anchors, classes, threads, ns[0] / 1e6, n / (ns[0] / 1e3), ns[calls / 2] / 1e6, n / (ns[calls / 2] / 1e3));
+            double median = ns[calls / 2] * 1e-9;
+            return String.format(java.util.Locale.ROOT,
+                    "bench backend=nd4j loss=ghmc elements=%d threads=%d median_s=%.4f elements_per_s=%.2e best_s=%.4f",
+                    (long) n, threads, median, n / median, ns[0] * 1e-9);
         }
     }
 }
