@@ -43,6 +43,8 @@ final class Scratch {
     long[] chunkCounts = new long[0];
     /** Per chunk, lane and bin: the sum of the element losses. */
     double[] chunkLoss = new double[0];
+    /** Per chunk, lane and bin: a running product of factors whose log belongs to chunkLoss (GHM-C). */
+    double[] chunkProduct = new double[0];
     /** Per chunk: extra sums (valid count, weight sum, invalid-row loss). */
     double[] chunkExtra = new double[0];
     /** Per chunk: flat index of the first bad element, or -1. */
@@ -66,6 +68,7 @@ final class Scratch {
         if (chunkCounts.length < slots) {
             chunkCounts = new long[slots];
             chunkLoss = new double[slots];
+            chunkProduct = new double[slots];
         }
         if (chunkExtra.length < chunks * 4) {
             chunkExtra = new double[chunks * 4];
@@ -82,6 +85,7 @@ final class Scratch {
         }
         Arrays.fill(chunkCounts, 0, slots, 0L);
         Arrays.fill(chunkLoss, 0, slots, 0.0);
+        Arrays.fill(chunkProduct, 0, slots, 1.0);
         Arrays.fill(chunkExtra, 0, chunks * 4, 0.0);
         Arrays.fill(badIndex, 0, chunks, -1);
     }
