@@ -29,12 +29,16 @@ public final class BenchRunner {
         }
     }
 
-    /** Times {@code workload} on {@code backend}: {@code warmup} untimed calls, then {@code repeat} timed ones. */
+    /**
+     * Times {@code workload} on {@code backend}: untimed calls until the JIT has settled (at least
+     * {@code warmup} calls and at least 2 seconds), then {@code repeat} timed ones.
+     */
     public static Result run(GhmBackend backend, int threads, Workload workload, int elements, int warmup, int repeat) {
         LossInput input = workload.batch(elements, 42L);
         HarmonizedLoss loss = backend.loss(workload.config());
         LossOutput output = new LossOutput();
-        for (int i = 0; i < warmup; i++) {
+        long warmEnd = System.nanoTime() + 2_000_000_000L;
+        for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
             loss.compute(input, output);
         }
         double[] seconds = new double[repeat];

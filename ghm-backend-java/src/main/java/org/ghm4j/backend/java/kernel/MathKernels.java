@@ -6,19 +6,19 @@ package org.ghm4j.backend.java.kernel;
  * 1e-13 over the ranges they accept (checked against StrictMath in the tests).
  */
 public final class MathKernels {
-    private static final int EXP_BITS = 6;
+    private static final int EXP_BITS = 8;
     private static final int EXP_SIZE = 1 << EXP_BITS;
-    /** 2^(-j/64), j = 0..63. */
+    /** 2^(-j/256), j = 0..255. */
     private static final double[] EXP2_NEG = new double[EXP_SIZE];
     private static final double K_PER_UNIT = EXP_SIZE / Math.log(2.0);
-    /** ln2 / 64 split so that k * STEP_HI is exact for k < 2^16. */
+    /** ln2 / 256 split so that k * STEP_HI is exact for k < 2^20. */
     private static final double STEP_HI;
     private static final double STEP_LO;
     /** exp(-a) for a above this is below the smallest normal double and returned as ~3e-308. */
     private static final double A_MAX = 708.0;
 
-    private static final int LOG_SIZE = 128;
-    /** log(1 + j/128) and 1 / (1 + j/128), j = 0..128. */
+    private static final int LOG_SIZE = 1024;
+    /** log(1 + j/1024) and 1 / (1 + j/1024), j = 0..1024. */
     private static final double[] LOG1P_C = new double[LOG_SIZE + 1];
     private static final double[] INV_1P_C = new double[LOG_SIZE + 1];
 
@@ -40,28 +40,28 @@ public final class MathKernels {
     }
 
     /**
-     * e^(-a) for a >= 0. With k = round(a * 64 / ln2): e^(-a) = 2^(-k/64) e^(-r), r = a - k ln2/64 in
-     * [-ln2/128, ln2/128]; 2^(-k/64) from a 64-entry table and the exponent bits, e^(-r) by a
-     * degree-5 polynomial. Inputs above 708 are clamped to 708.
+     * e^(-a) for a >= 0. With k = round(a * 256 / ln2): e^(-a) = 2^(-k/256) e^(-r), r = a - k ln2/256
+     * in [-ln2/512, ln2/512]; 2^(-k/256) from a 256-entry table and the exponent bits, e^(-r) by a
+     * degree-3 polynomial (truncation r^4/24 < 2e-13). Inputs above 708 are clamped to 708.
      */
     public static double expNeg(double a) {
         double x = Math.min(a, A_MAX);
         int k = (int) (x * K_PER_UNIT + 0.5);
         double r = (x - k * STEP_HI) - k * STEP_LO;
-        double p = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0 - r * (1.0 / 24.0 - r * (1.0 / 120.0)))));
+        double p = 1.0 - r * (1.0 - r * (0.5 - r * (1.0 / 6.0)));
         double scale = Double.longBitsToDouble((long) (1023 - (k >> EXP_BITS)) << 52);
         return EXP2_NEG[k & (EXP_SIZE - 1)] * scale * p;
     }
 
     /**
-     * log(1 + e) for e in [0, 1]. With c = floor(128 e) / 128: log(1 + e) = log(1 + c) + log1p(v),
-     * v = (e - c) / (1 + c) in [0, 1/128] (e - c is exact), log1p(v) by a degree-5 series. For
-     * e < 1/128, c = 0 and v = e: no cancellation for tiny e.
+     * log(1 + e) for e in [0, 1]. With c = floor(1024 e) / 1024: log(1 + e) = log(1 + c) + log1p(v),
+     * v = (e - c) / (1 + c) in [0, 1/1024] (e - c is exact), log1p(v) by a degree-4 series (truncation
+     * v^5/5, below 2e-13 relative). For e < 1/1024, c = 0 and v = e: no cancellation for tiny e.
      */
     public static double log1pUnit(double e) {
         int j = (int) (e * LOG_SIZE);
         double v = (e - j * (1.0 / LOG_SIZE)) * INV_1P_C[j];
-        double series = v * (1.0 - v * (0.5 - v * (1.0 / 3.0 - v * (0.25 - v * 0.2))));
+        double series = v * (1.0 - v * (0.5 - v * (1.0 / 3.0 - v * 0.25)));
         return LOG1P_C[j] + series;
     }
 }

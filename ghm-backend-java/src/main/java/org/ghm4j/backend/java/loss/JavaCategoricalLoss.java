@@ -6,6 +6,7 @@ import org.ghm4j.api.config.InputKind;
 import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.error.InputErrors;
 import org.ghm4j.api.loss.LossInput;
+import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.Workers;
 
 /**
@@ -153,7 +154,7 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
             if (logits) {
                 double sum = 0;
                 for (int k = 0; k < cols; k++) {
-                    double e = Math.exp(z[zo + i0 + k] - max);
+                    double e = MathKernels.expNeg(max - z[zo + i0 + k]);
                     row[rowBase + k] = e;
                     sum += e;
                 }
