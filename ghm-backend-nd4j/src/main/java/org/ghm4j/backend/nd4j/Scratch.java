@@ -26,6 +26,9 @@ final class Scratch {
     static final int OUT_LOSS = 5;
     private static final int SLOTS = 6;
 
+    /** The view of an empty tensor (ND4J gives empty arrays no data buffer). */
+    private static final Vec EMPTY = Vec.of(java.nio.FloatBuffer.allocate(0));
+
     private final INDArray[] native_ = new INDArray[SLOTS];
     private float[] heapFloats = new float[0];
     private double[] heapDoubles = new double[0];
@@ -111,6 +114,9 @@ final class Scratch {
 
     /** Reads any tensor: in place when it is a contiguous Nd4jTensor, else copied into slot {@code slot}. */
     Vec read(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return EMPTY;
+        }
         if (t instanceof Nd4jTensor n) {
             if (n.isContiguous()) {
                 return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
@@ -143,6 +149,9 @@ final class Scratch {
 
     /** Where to write output {@code t}: in place when it is a contiguous Nd4jTensor, else slot {@code slot} (see {@link #flush}). */
     Vec write(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return EMPTY;
+        }
         if (t instanceof Nd4jTensor n && n.isContiguous()) {
             return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
         }
@@ -151,6 +160,9 @@ final class Scratch {
 
     /** Copies slot {@code slot} into {@code t} when {@link #write} could not write in place. */
     void flush(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return;
+        }
         if (t instanceof Nd4jTensor n) {
             if (!n.isContiguous()) {
                 n.array().assign(native_[slot]);
