@@ -289,6 +289,40 @@ class Dl4jAdaptersTest {
         }
     }
 
+    @Test
+    void seedCategoricalThroughSoftmaxBackpropMatchesFiniteDifferences() {
+        MultiLayerConfiguration conf = base(DataType.DOUBLE, false)
+                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(12).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder().lossFunction(new LossGhmCategorical(CategoricalConfig.seedCategorical()))
+                        .nIn(12).nOut(CLASSES).activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        checkGradient("OutputLayer seed-categorical (probabilities through softmax)", net,
+                dense(Task.SOFTMAX, 24, 13, DataType.DOUBLE), 1);
+    }
+
+    @Test
+    void javaSerializationKeepsTheState() throws Exception {
+        LossGhmr loss = new LossGhmr(GhmrConfig.retinanet());
+        Nd4j.getRandom().setSeed(21);
+        INDArray labels = Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1);
+        var identity = Activation.IDENTITY.getActivationFunction();
+        loss.computeGradient(labels, Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1), identity, null);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(loss);
+        }
+        LossGhmr back;
+        try (var in = new java.io.ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (LossGhmr) in.readObject();
+        }
+        assertEquals(loss.config(), back.config());
+        assertEquals(loss.snapshot(), back.snapshot());
+        INDArray pre = Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1);
+        assertEquals(loss.computeGradient(labels, pre, identity, null), back.computeGradient(labels, pre, identity, null));
+    }
+
     static void checkGradient(String what, MultiLayerNetwork net, DataSet data, int scoreDivisor) {
         // move the state away from zero first so that the check sees momentum at work
         net.fit(data);
