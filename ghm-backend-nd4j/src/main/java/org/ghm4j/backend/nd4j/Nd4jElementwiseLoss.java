@@ -118,7 +118,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         Kernels.throwFirstBad(s, chunks, checks(shape, input));
 
         long[] counts = s.counts;
-        double[] lossSums = s.binScale;
+        double[] lossSums = s.lossSums;
         s.combine(chunks, bins, counts, lossSums);
         long valid = 0;
         for (long r : counts) {

@@ -88,7 +88,7 @@ final class Nd4jEstimator implements GradientDensityEstimator {
             new Kernels.Check("gradNorms", shape, "[0, " + (float) top + ")", "D-8"), weightCheck
         });
         long[] counts = s.counts;
-        s.combine(chunks, bins, counts, s.binScale);
+        s.combine(chunks, bins, counts, s.lossSums);
         double weightSum = 0.0;
         for (int c = 0; c < chunks; c++) {
             weightSum += s.chunkExtra[c * 4];

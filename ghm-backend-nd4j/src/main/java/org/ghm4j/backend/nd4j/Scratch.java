@@ -59,7 +59,9 @@ final class Scratch {
     /** Per row (categorical): 1 when the row is valid. */
     boolean[] rowValid = new boolean[0];
 
+    /** Per bin: R_k, the per-bin loss sums L_k, the EmaDensity value (beta_k or D_k) and the gradient scale. */
     long[] counts = new long[0];
+    double[] lossSums = new double[0];
     double[] binValue = new double[0];
     double[] binScale = new double[0];
 
@@ -83,6 +85,7 @@ final class Scratch {
         }
         if (counts.length != bins) {
             counts = new long[bins];
+            lossSums = new double[bins];
             binValue = new double[bins];
             binScale = new double[bins];
         }
