@@ -10,9 +10,8 @@ import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.config.Reduction;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
-import org.ghm4j.api.state.DensityState;
+import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.state.EmaDensity;
-import org.ghm4j.api.state.HistogramSynchronizer;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
@@ -30,7 +29,7 @@ import org.ghm4j.backend.java.kernel.Workers;
  *
  * <p>Computes in float64 per element from float32 data; float64 tensors are read as float32.
  */
-abstract class AbstractJavaLoss implements HarmonizedLoss {
+abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     private static final Function<int[], Tensor> FLOAT_BUFFERS = shape -> Tensor.zeros(DType.FLOAT32, shape);
     private static final Function<int[], Tensor> DOUBLE_BUFFERS = shape -> Tensor.zeros(DType.FLOAT64, shape);
 
@@ -252,23 +251,8 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
     }
 
     @Override
-    public DensityState snapshot() {
-        return density.snapshot();
-    }
-
-    @Override
-    public void restore(DensityState state) {
-        density.restore(state);
-    }
-
-    @Override
-    public void reset() {
-        density.reset();
-    }
-
-    @Override
-    public void synchronizer(HistogramSynchronizer synchronizer) {
-        density.synchronizer(synchronizer);
+    public EmaDensity density() {
+        return density;
     }
 
     /** Per-call working memory, reused by the next call; also the chunk body of both passes. */
