@@ -29,6 +29,16 @@ public interface GhmBackend extends AutoCloseable {
     /** A new standalone estimator, to harmonize a loss of one's own. */
     GradientDensityEstimator estimator(EstimatorConfig config);
 
+    /**
+     * {@code source} in the form this backend reads and writes without copying: {@code source} itself
+     * when it already is (the default, right for heap-array backends), else a copy (the ND4J backend
+     * returns an INDArray-backed tensor). Convert inputs once with this and reuse them across calls.
+     * Not modified: source.
+     */
+    default org.ghm4j.api.tensor.Tensor adopt(org.ghm4j.api.tensor.Tensor source) {
+        return source;
+    }
+
     /** Releases thread pools or native resources; losses created before must not be used after. */
     @Override
     default void close() {

@@ -30,11 +30,14 @@ public final class BenchRunner {
     }
 
     /**
-     * Times {@code workload} on {@code backend}: untimed calls until the JIT has settled (at least
+     * Times {@code workload} on {@code backend}, with the inputs in the backend's own memory
+     * ({@link GhmBackend#adopt}, e.g. INDArrays for ND4J): untimed calls until the JIT has settled (at least
      * {@code warmup} calls and at least 2 seconds), then {@code repeat} timed ones.
      */
     public static Result run(GhmBackend backend, int threads, Workload workload, int elements, int warmup, int repeat) {
-        LossInput input = workload.batch(elements, 42L);
+        LossInput heap = workload.batch(elements, 42L);
+        LossInput input = LossInput.of(backend.adopt(heap.pred()), backend.adopt(heap.target()),
+                backend.adopt(heap.labelWeight()));
         HarmonizedLoss loss = backend.loss(workload.config());
         LossOutput output = new LossOutput();
         long warmEnd = System.nanoTime() + 2_000_000_000L;

@@ -73,6 +73,23 @@ public final class Nd4jBackend implements GhmBackend {
         return new Nd4jEstimator(pool, java.util.Objects.requireNonNull(config, "config"));
     }
 
+    /** An INDArray-backed copy of {@code source} (itself when it already is one): the form read in place. */
+    @Override
+    public org.ghm4j.api.tensor.Tensor adopt(org.ghm4j.api.tensor.Tensor source) {
+        if (source instanceof Nd4jTensor) {
+            return source;
+        }
+        long[] shape = java.util.Arrays.stream(source.shape()).asLongStream().toArray();
+        if (source.dtype() == org.ghm4j.api.tensor.DType.FLOAT64) {
+            double[] data = new double[source.length()];
+            source.copyTo(data, 0);
+            return Nd4jTensor.of(org.nd4j.linalg.factory.Nd4j.create(data, shape, 'c'));
+        }
+        float[] data = new float[source.length()];
+        source.copyTo(data, 0);
+        return Nd4jTensor.of(org.nd4j.linalg.factory.Nd4j.create(data, shape, 'c'));
+    }
+
     /** Number of kernel threads. */
     public int threads() {
         return pool.getParallelism();

@@ -112,7 +112,7 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         for (int c = 0; c < chunks; c++) {
             invalidLoss += s.chunkExtra[c * 4];
         }
-        double tot = Math.max((double) validRows * classes, 1.0);
+        double tot = (double) validRows * classes;
         BinStats stats = output.stats();
         double[] binValue = s.binValue;
         density.apply(counts, tot, commit, binValue, stats);

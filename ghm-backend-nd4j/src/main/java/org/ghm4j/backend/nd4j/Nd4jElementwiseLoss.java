@@ -130,9 +130,9 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             for (int c = 0; c < chunks; c++) {
                 weightSum += s.chunkExtra[c * 4];
             }
-            tot = Math.max(weight == null ? n : weightSum, 1.0);
+            tot = weight == null ? n : weightSum;
         } else {
-            tot = Math.max((double) valid, 1.0);
+            tot = valid;
         }
         BinStats stats = output.stats();
         double[] beta = s.binValue;

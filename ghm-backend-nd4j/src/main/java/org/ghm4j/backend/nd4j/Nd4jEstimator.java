@@ -97,7 +97,7 @@ final class Nd4jEstimator implements GradientDensityEstimator, EmaBacked {
             valid += r;
         }
         double tot = config.totRule() == TotRule.WEIGHT_SUM
-                ? Math.max(w == null ? n : weightSum, 1.0) : Math.max((double) valid, 1.0);
+                ? (w == null ? n : weightSum) : (double) valid;
         double[] binValue = s.binValue;
         density.apply(counts, tot, commit, binValue, stats);
         boolean seed = config.mode() == DensityMode.SEED;

@@ -59,7 +59,9 @@ public class LossBenchmark {
         int n = elements > 0 ? elements : w == Workload.GHMR ? 400_000 : 8_000_000;
         ghmBackend = Ghm.registry().newBackend(backend, new BackendOptions(threads));
         harmonizedLoss = ghmBackend.loss(w.config());
-        input = w.batch(n, 42L);
+        LossInput heap = w.batch(n, 42L);
+        input = LossInput.of(ghmBackend.adopt(heap.pred()), ghmBackend.adopt(heap.target()),
+                ghmBackend.adopt(heap.labelWeight()));
         output = new LossOutput();
         harmonizedLoss.compute(input, output);
     }
