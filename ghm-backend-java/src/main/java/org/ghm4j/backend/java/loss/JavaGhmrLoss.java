@@ -61,56 +61,71 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final float[] el = c.elementLoss;
         final short[] slot = c.slot;
         final int cols = c.cols;
-        final int r1 = c.rowEnd(chunk);
+        // one flat loop over the chunk's elements (rows of 4 deltas are too short for a nested loop),
+        // stepping the row weight at each row boundary
+        final int r0 = c.rowStart(chunk);
+        final int lo = r0 * cols;
+        final int hi = c.rowEnd(chunk) * cols;
+        int r = r0;
+        int col = 0;
+        float wr = 1f;
+        if (rw != null && lo < hi) {
+            wr = rw[rwo + r];
+            if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
+                c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
+                return;
+            }
+        }
         double weightSum = 0;
-        for (int r = c.rowStart(chunk); r < r1; r++) {
-            float wr = 1f;
-            if (rw != null) {
-                wr = rw[rwo + r];
-                if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                    return;
+        for (int i = lo; i < hi; i++) {
+            float xi = x[xo + i];
+            float ti = t[to + i];
+            float wi = w == null ? wr : w[wo + i];
+            if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
+                c.fail(chunk, Call.ARG_PRED, i);
+                return;
+            }
+            if (!(Math.abs(ti) <= Float.MAX_VALUE)) {
+                c.fail(chunk, Call.ARG_TARGET, i);
+                return;
+            }
+            if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
+                c.fail(chunk, Call.ARG_WEIGHT, i);
+                return;
+            }
+            weightSum += wi;
+            if (wi > 0f) {
+                double d = (double) xi - ti;
+                double q = d * d + mu2;
+                double inv = 1.0 / Math.sqrt(q);
+                double l = q * inv - mu;
+                int s = bins.of(Math.abs(d) * inv) + 1;
+                counts[base + (i & 3) * m1 + s]++;
+                sums[base + (i & 3) * m1 + s] += l;
+                slot[i] = (short) s;
+                if (raw != null) {
+                    raw[ro + i] = (float) (d * inv);
+                }
+                if (el != null) {
+                    el[i] = (float) l;
+                }
+            } else {
+                slot[i] = 0;
+                if (raw != null) {
+                    raw[ro + i] = 0f;
+                }
+                if (el != null) {
+                    el[i] = 0f;
                 }
             }
-            for (int i = r * cols, end = i + cols; i < end; i++) {
-                float xi = x[xo + i];
-                float ti = t[to + i];
-                float wi = w == null ? wr : w[wo + i];
-                if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_PRED, i);
-                    return;
-                }
-                if (!(Math.abs(ti) <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_TARGET, i);
-                    return;
-                }
-                if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_WEIGHT, i);
-                    return;
-                }
-                weightSum += wi;
-                if (wi > 0f) {
-                    double d = (double) xi - ti;
-                    double q = d * d + mu2;
-                    double inv = 1.0 / Math.sqrt(q);
-                    double l = q * inv - mu;
-                    int s = bins.of(Math.abs(d) * inv) + 1;
-                    counts[base + (i & 3) * m1 + s]++;
-                    sums[base + (i & 3) * m1 + s] += l;
-                    slot[i] = (short) s;
-                    if (raw != null) {
-                        raw[ro + i] = (float) (d * inv);
-                    }
-                    if (el != null) {
-                        el[i] = (float) l;
-                    }
-                } else {
-                    slot[i] = 0;
-                    if (raw != null) {
-                        raw[ro + i] = 0f;
-                    }
-                    if (el != null) {
-                        el[i] = 0f;
+            if (++col == cols && i + 1 < hi) {
+                col = 0;
+                r++;
+                if (rw != null) {
+                    wr = rw[rwo + r];
+                    if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
+                        c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
+                        return;
                     }
                 }
             }
