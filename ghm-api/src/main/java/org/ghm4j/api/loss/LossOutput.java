@@ -11,6 +11,7 @@ import org.ghm4j.api.tensor.Tensor;
  * optionally the per-element weights beta and (with {@code Reduction.NONE}) the per-element losses,
  * and the call's {@link BinStats}. Reuse one instance across calls: buffers the backend allocates
  * are kept while the shape stays the same, and buffers the caller supplies are written in place.
+ * A kept buffer is reused by shape, so use one instance per input dtype and per backend.
  * Not thread-safe: one per concurrent caller.
  */
 public final class LossOutput {
