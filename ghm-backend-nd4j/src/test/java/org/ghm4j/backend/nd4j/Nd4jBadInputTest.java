@@ -1,0 +1,170 @@
+package org.ghm4j.backend.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.ghm4j.api.HarmonizedLoss;
+import org.ghm4j.api.StateUpdate;
+import org.ghm4j.api.config.CategoricalConfig;
+import org.ghm4j.api.config.EstimatorConfig;
+import org.ghm4j.api.config.GhmcConfig;
+import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.config.InputKind;
+import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.api.error.ErrorId;
+import org.ghm4j.api.error.InvalidInputException;
+import org.ghm4j.api.loss.LossInput;
+import org.ghm4j.api.loss.LossOutput;
+import org.ghm4j.api.state.BinStats;
+import org.ghm4j.api.state.DensityState;
+import org.ghm4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** GHM-6 and GHM-5.3: bad input is refused with the argument, first bad index and value; the state stays. */
+class Nd4jBadInputTest {
+    private static final Nd4jBackend BACKEND = new Nd4jBackend(2);
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    static Nd4jTensor t(float[] values, long... shape) {
+        return Nd4jTensor.of(Nd4j.create(values, shape, 'c'));
+    }
+
+    static float[] fill(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+
+    /** A loss that has already committed one call, so that its state is not zero. */
+    static HarmonizedLoss warmed(LossConfig config, int rows, int cols) {
+        HarmonizedLoss loss = BACKEND.loss(config);
+        float[] p = new float[rows * cols];
+        float[] y = new float[rows * cols];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = config instanceof CategoricalConfig ? 1f / cols : (i % 7) * 0.1f;
+            y[i] = i % cols == 0 ? 1f : 0f;
+        }
+        loss.compute(LossInput.of(t(p, rows, cols), t(y, rows, cols)));
+        return loss;
+    }
+
+    static InvalidInputException refused(HarmonizedLoss loss, LossInput input) {
+        DensityState before = loss.snapshot();
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> loss.compute(input, new LossOutput(), StateUpdate.COMMIT));
+        assertEquals(before, loss.snapshot(), "GHM-5.3: state unchanged after " + e.getMessage());
+        return e;
+    }
+
+    @Test
+    @DisplayName("GHM-6.1 NaN logit: argument, first bad index, value")
+    void nanLogitNamesArgumentIndexAndValue() {
+        HarmonizedLoss loss = warmed(GhmcConfig.mmdetection(), 3, 4);
+        float[] x = fill(12, 0.5f);
+        x[5] = Float.NaN;
+        x[9] = Float.POSITIVE_INFINITY;
+        InvalidInputException e = refused(loss, LossInput.of(t(x, 3, 4), t(fill(12, 0f), 3, 4)));
+        assertEquals(ErrorId.INPUT_NONFINITE, e.errorId());
+        assertEquals("[GHM-INPUT-NONFINITE] pred[1, 1] (flat index 5 of shape [3, 4]) is NaN; every element must be "
+                + "finite (GHM-6.1)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("GHM-6.1 the first bad element wins across chunks (multi-chunk input)")
+    void firstBadElementAcrossChunks() {
+        HarmonizedLoss loss = warmed(GhmrConfig.retinanet(), 4, 4);
+        int n = 300_000;
+        float[] x = fill(n, 0.1f);
+        float[] y = fill(n, 0.2f);
+        x[250_001] = Float.NEGATIVE_INFINITY;
+        y[131_073] = Float.NaN;
+        InvalidInputException e = refused(loss, LossInput.of(t(x, n / 4, 4), t(y, n / 4, 4)));
+        assertEquals("[GHM-INPUT-NONFINITE] target[32768, 1] (flat index 131073 of shape [75000, 4]) is NaN; every "
+                + "element must be finite (GHM-6.1)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("GHM-6.3 GHM-C target outside [0, 1]")
+    void ghmcTargetOutsideUnitInterval() {
+        HarmonizedLoss loss = warmed(GhmcConfig.mmdetection(), 2, 4);
+        float[] y = fill(8, 0f);
+        y[3] = 1.5f;
+        InvalidInputException e = refused(loss, LossInput.of(t(fill(8, 0f), 2, 4), t(y, 2, 4)));
+        assertEquals(ErrorId.INPUT_RANGE, e.errorId());
+        assertEquals("[GHM-INPUT-RANGE] target[0, 3] (flat index 3 of shape [2, 4]) is 1.5, outside [0, 1] "
+                + "(GHM-C targets lie in [0, 1], GHM-6.3)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("GHM-6.3 probabilities outside [0, 1]")
+    void probabilitiesOutsideUnitInterval() {
+        HarmonizedLoss loss = warmed(GhmcConfig.builder().input(InputKind.PROBABILITIES).build(), 2, 2);
+        float[] p = {0.5f, -0.25f, 0.5f, 0.5f};
+        InvalidInputException e = refused(loss, LossInput.of(t(p, 2, 2), t(fill(4, 0f), 2, 2)));
+        assertEquals("[GHM-INPUT-RANGE] pred[0, 1] (flat index 1 of shape [2, 2]) is -0.25, outside [0, 1] "
+                + "(probabilities lie in [0, 1], GHM-6.3)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("D-7 negative label weight, element and row forms")
+    void negativeLabelWeightIsRefused() {
+        HarmonizedLoss loss = warmed(GhmcConfig.mmdetection(), 2, 3);
+        float[] w = fill(6, 1f);
+        w[4] = -1f;
+        InvalidInputException e = refused(loss, LossInput.of(t(fill(6, 0f), 2, 3), t(fill(6, 0f), 2, 3), t(w, 2, 3)));
+        assertEquals("[GHM-INPUT-RANGE] labelWeight[1, 1] (flat index 4 of shape [2, 3]) is -1.0, outside [0, +inf) "
+                + "(label weights are >= 0, D-7)", e.getMessage());
+        InvalidInputException rows = refused(loss, LossInput.of(t(fill(6, 0f), 2, 3), t(fill(6, 0f), 2, 3),
+                t(new float[] {1f, Float.NaN}, 2)));
+        assertEquals("[GHM-INPUT-NONFINITE] labelWeight[1] (flat index 1 of shape [2]) is NaN; every element must be "
+                + "finite (GHM-6.1)", rows.getMessage());
+    }
+
+    @Test
+    @DisplayName("D-9 categorical targets outside [0, 1] and negative row masks")
+    void categoricalRangeChecks() {
+        HarmonizedLoss loss = warmed(CategoricalConfig.harmonizedCategorical(), 3, 3);
+        float[] y = fill(9, 0f);
+        y[7] = 2f;
+        InvalidInputException e = refused(loss, LossInput.of(t(fill(9, 0.1f), 3, 3), t(y, 3, 3)));
+        assertEquals("[GHM-INPUT-RANGE] target[2, 1] (flat index 7 of shape [3, 3]) is 2.0, outside [0, 1] "
+                + "(categorical targets lie in [0, 1], D-9)", e.getMessage());
+        InvalidInputException mask = refused(loss, LossInput.of(t(fill(9, 0.1f), 3, 3), t(fill(9, 0f), 3, 3),
+                t(new float[] {1f, 1f, -2f}, 3)));
+        assertEquals("[GHM-INPUT-RANGE] labelWeight[2] (flat index 2 of shape [3]) is -2.0, outside [0, +inf) "
+                + "(label weights are >= 0, D-7)", mask.getMessage());
+        InvalidInputException shape = refused(loss, LossInput.of(t(fill(9, 0.1f), 3, 3), t(fill(9, 0f), 3, 3),
+                t(fill(9, 1f), 3, 3)));
+        assertEquals(ErrorId.INPUT_SHAPE, shape.errorId());
+        assertEquals("[GHM-INPUT-SHAPE] labelWeight has shape [3, 3] but pred has shape [3, 3]; categorical GHM-C "
+                + "takes one weight per row, shape [3] (D-6)", shape.getMessage());
+    }
+
+    @Test
+    @DisplayName("D-8 estimator refuses g outside [0, last edge)")
+    void estimatorRefusesGOutsideRange() {
+        var est = BACKEND.estimator(EstimatorConfig.ghmc());
+        INDArray g = Nd4j.create(new float[] {0.1f, 0.2f, 1.5f}, new long[] {3}, 'c');
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> est.estimate(Nd4jTensor.of(g),
+                null, Tensor.zeros(org.ghm4j.api.tensor.DType.FLOAT32, 3), new BinStats(), StateUpdate.COMMIT));
+        assertEquals("[GHM-INPUT-RANGE] gradNorms[2] (flat index 2 of shape [3]) is 1.5, outside [0, 1.000001) (D-8)",
+                e.getMessage());
+        assertEquals(0, est.snapshot().steps());
+    }
+
+    @Test
+    @DisplayName("Nd4jTensor refuses data types other than FLOAT and DOUBLE")
+    void otherDataTypesAreRefused() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> Nd4jTensor.of(Nd4j.create(new int[] {1, 2}, new long[] {2}, org.nd4j.linalg.api.buffer.DataType.INT)));
+        assertEquals(ErrorId.INPUT_RANGE, e.errorId());
+    }
+}

@@ -1,0 +1,286 @@
+package org.ghm4j.backend.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.ghm4j.api.HarmonizedLoss;
+import org.ghm4j.api.StateUpdate;
+import org.ghm4j.api.config.CategoricalConfig;
+import org.ghm4j.api.config.GhmcConfig;
+import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.api.error.ErrorId;
+import org.ghm4j.api.error.StateException;
+import org.ghm4j.api.loss.LossInput;
+import org.ghm4j.api.loss.LossOutput;
+import org.ghm4j.api.state.DensityState;
+import org.ghm4j.api.state.Histogram;
+import org.ghm4j.api.state.HistogramSynchronizer;
+import org.ghm4j.api.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** GHM-5 (snapshot, restore, serialization, PREVIEW, sync), GHM-7.5 and the ND4J-specific array handling. */
+class Nd4jStateTest {
+    private static final Nd4jBackend BACKEND = new Nd4jBackend(2);
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    static LossInput batch(LossConfig config, int rows, int cols, long seed) {
+        float[][] b = Nd4jCrossBackendTest.batch(config, rows, cols, Nd4jCrossBackendTest.Weights.ROW, new Random(seed));
+        return LossInput.of(Nd4jCrossBackendTest.nd(b[0], rows, cols), Nd4jCrossBackendTest.nd(b[1], rows, cols),
+                Nd4jCrossBackendTest.nd(b[2], rows));
+    }
+
+    static double[] doubles(Tensor t) {
+        return Nd4jCrossBackendTest.doubles(t);
+    }
+
+    @Test
+    @DisplayName("GHM-5.2 snapshot -> bytes -> restore continues bit-identically")
+    void serializedSnapshotContinuesBitIdentically() {
+        for (LossConfig config : new LossConfig[] {GhmcConfig.mmdetection(), GhmrConfig.retinanet(),
+            CategoricalConfig.harmonizedCategorical(), CategoricalConfig.seedCategorical()}) {
+            HarmonizedLoss a = BACKEND.loss(config);
+            for (int s = 0; s < 3; s++) {
+                a.compute(batch(config, 200, 9, s));
+            }
+            HarmonizedLoss b = BACKEND.loss(config);
+            b.restore(DensityState.fromBytes(a.snapshot().toBytes()));
+            assertEquals(a.snapshot(), b.snapshot());
+            LossInput next = batch(config, 200, 9, 99);
+            LossOutput oa = a.compute(next);
+            LossOutput ob = b.compute(next);
+            assertEquals(oa.loss(), ob.loss(), 0.0, config + ": loss");
+            assertArrayEquals(doubles(oa.gradient()), doubles(ob.gradient()), 0.0, config + ": gradient");
+            assertEquals(a.snapshot(), b.snapshot(), config + ": state");
+        }
+    }
+
+    @Test
+    @DisplayName("GHM-5.1 restore refuses a snapshot of other settings; reset goes back to zero")
+    void restoreRefusesOtherSettingsAndResetZeroes() {
+        HarmonizedLoss a = BACKEND.loss(GhmcConfig.mmdetection());
+        a.compute(batch(GhmcConfig.mmdetection(), 10, 3, 1));
+        HarmonizedLoss other = BACKEND.loss(GhmcConfig.builder().bins(10).build());
+        StateException e = assertThrows(StateException.class, () -> other.restore(a.snapshot()));
+        assertEquals(ErrorId.STATE_MISMATCH, e.errorId());
+        a.reset();
+        assertEquals(0, a.snapshot().steps());
+        assertEquals(0.0, java.util.Arrays.stream(a.snapshot().accumulator()).sum());
+    }
+
+    @Test
+    @DisplayName("PREVIEW returns exactly what COMMIT returns and leaves the state")
+    void previewEqualsCommitWithoutMovingState() {
+        for (LossConfig config : new LossConfig[] {GhmcConfig.mmdetection(), CategoricalConfig.seedCategorical(),
+            GhmrConfig.retinanet()}) {
+            HarmonizedLoss loss = BACKEND.loss(config);
+            loss.compute(batch(config, 50, 5, 1));
+            DensityState before = loss.snapshot();
+            LossInput in = batch(config, 50, 5, 2);
+            LossOutput preview = new LossOutput();
+            double p = loss.compute(in, preview, StateUpdate.PREVIEW);
+            assertEquals(before, loss.snapshot(), config + ": PREVIEW moved the state");
+            double[] pg = doubles(preview.gradient()).clone();
+            LossOutput commit = new LossOutput();
+            double c = loss.compute(in, commit, StateUpdate.COMMIT);
+            assertEquals(c, p, 0.0, config + ": loss");
+            assertArrayEquals(doubles(commit.gradient()), pg, 0.0, config + ": gradient");
+            assertNotEquals(before, loss.snapshot(), config + ": COMMIT must move the state");
+        }
+    }
+
+    @Test
+    @DisplayName("GHM-5.5 two workers with an all-reduce synchronizer equal one worker on the whole batch")
+    void synchronizedWorkersEqualOneWorker() throws Exception {
+        GhmcConfig config = GhmcConfig.mmdetection();
+        int rows = 400;
+        int cols = 6;
+        HarmonizedLoss whole = BACKEND.loss(config);
+        HarmonizedLoss[] workers = {BACKEND.loss(config), BACKEND.loss(config)};
+        Histogram[] deposited = new Histogram[2];
+        CyclicBarrier gather = new CyclicBarrier(2);
+        CyclicBarrier release = new CyclicBarrier(2);
+        for (int w = 0; w < 2; w++) {
+            int me = w;
+            workers[w].synchronizer(local -> {
+                try {
+                    deposited[me] = local;
+                    gather.await();
+                    long[] sum = new long[local.counts().length];
+                    double tot = 0;
+                    for (Histogram h : deposited) {
+                        for (int k = 0; k < sum.length; k++) {
+                            sum[k] += h.counts()[k];
+                        }
+                        tot += h.tot();
+                    }
+                    release.await();
+                    return new Histogram(sum, tot);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int step = 0; step < 4; step++) {
+                Random r = new Random(step);
+                float[][] b = Nd4jCrossBackendTest.batch(config, rows, cols, Nd4jCrossBackendTest.Weights.NONE, r);
+                INDArray x = Nd4j.create(b[0], new long[] {rows, cols}, 'c');
+                INDArray t = Nd4j.create(b[1], new long[] {rows, cols}, 'c');
+                LossOutput wholeOut = new LossOutput().withWeights();
+                double wholeLoss = whole.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t)), wholeOut);
+                @SuppressWarnings("unchecked")
+                Future<LossOutput>[] parts = new Future[2];
+                for (int w = 0; w < 2; w++) {
+                    int me = w;
+                    // row shards as views: exercises the copy of non-contiguous input
+                    INDArray xs = x.get(NDArrayIndex.interval(me * rows / 2, (me + 1) * rows / 2), NDArrayIndex.all());
+                    INDArray ts = t.get(NDArrayIndex.interval(me * rows / 2, (me + 1) * rows / 2), NDArrayIndex.all());
+                    parts[w] = pool.submit(() -> {
+                        LossOutput o = new LossOutput().withWeights();
+                        workers[me].compute(LossInput.of(Nd4jTensor.of(xs), Nd4jTensor.of(ts)), o);
+                        return o;
+                    });
+                }
+                LossOutput p0 = parts[0].get();
+                LossOutput p1 = parts[1].get();
+                double[] wholeWeights = doubles(wholeOut.weights());
+                double[] shardWeights = new double[wholeWeights.length];
+                System.arraycopy(doubles(p0.weights()), 0, shardWeights, 0, wholeWeights.length / 2);
+                System.arraycopy(doubles(p1.weights()), 0, shardWeights, wholeWeights.length / 2, wholeWeights.length / 2);
+                Nd4jCrossBackendTest.closeAll(wholeWeights, shardWeights, 0, 1e-6, "step " + step + " weights");
+                Nd4jCrossBackendTest.close(wholeLoss, p0.loss() + p1.loss(), 0, 1e-6, "step " + step + " loss");
+                assertArrayEquals(wholeOut.stats().counts(), p0.stats().counts(), "synchronized counts");
+                Nd4jCrossBackendTest.closeAll(whole.snapshot().accumulator(), workers[0].snapshot().accumulator(),
+                        0, 1e-12, "step " + step + " state of worker 0");
+                assertEquals(workers[0].snapshot(), workers[1].snapshot());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("GHM-7.5 bit-identical results for 1, 2 and 3 threads")
+    void resultsDoNotDependOnThreads() {
+        LossConfig config = GhmcConfig.mmdetection();
+        LossInput in = batch(config, 50_000, 7, 5);
+        double[] ref = null;
+        double refLoss = 0;
+        for (int threads = 1; threads <= 3; threads++) {
+            try (Nd4jBackend b = new Nd4jBackend(threads)) {
+                LossOutput o = b.loss(config).compute(in);
+                if (ref == null) {
+                    ref = doubles(o.gradient());
+                    refLoss = o.loss();
+                } else {
+                    assertEquals(refLoss, o.loss(), 0.0, threads + " threads: loss");
+                    assertArrayEquals(ref, doubles(o.gradient()), 0.0, threads + " threads: gradient");
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("outputs are native arrays allocated once and reused; views, f-order, float64 and heap inputs agree")
+    void outputsAreReusedAndInputFormsAgree() {
+        GhmcConfig config = GhmcConfig.builder().momentum(0).build();
+        HarmonizedLoss loss = BACKEND.loss(config);
+        Random r = new Random(3);
+        float[][] b = Nd4jCrossBackendTest.batch(config, 30, 8, Nd4jCrossBackendTest.Weights.ELEMENT, r);
+        INDArray x = Nd4j.create(b[0], new long[] {30, 8}, 'c');
+        INDArray t = Nd4j.create(b[1], new long[] {30, 8}, 'c');
+        INDArray w = Nd4j.create(b[2], new long[] {30, 8}, 'c');
+        LossOutput out = new LossOutput();
+        double ref = loss.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)), out);
+        Tensor grad = out.gradient();
+        assertTrue(grad instanceof Nd4jTensor, "gradient is an INDArray");
+        double[] refGrad = doubles(grad).clone();
+        loss.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)), out);
+        assertSame(grad, out.gradient(), "the gradient buffer is reused");
+        assertSame(((Nd4jTensor) grad).array(), ((Nd4jTensor) out.gradient()).array());
+
+        LossInput[] forms = {
+            LossInput.of(Nd4jTensor.of(x.dup('f')), Nd4jTensor.of(t.dup('f')), Nd4jTensor.of(w.dup('f'))),
+            LossInput.of(Nd4jTensor.of(Nd4j.create(DataType.FLOAT, 30, 16).get(NDArrayIndex.all(), NDArrayIndex.interval(0, 8)).assign(x)),
+                    Nd4jTensor.of(t), Nd4jTensor.of(w)),
+            LossInput.of(Tensor.of(b[0], 30, 8), Tensor.of(b[1], 30, 8), Tensor.of(b[2], 30, 8)),
+        };
+        for (LossInput in : forms) {
+            LossOutput o = new LossOutput();
+            assertEquals(ref, loss.compute(in, o), 0.0);
+            assertArrayEquals(refGrad, doubles(o.gradient()), 0.0);
+        }
+        LossOutput o64 = new LossOutput();
+        double l64 = loss.compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)), Nd4jTensor.of(t.castTo(DataType.DOUBLE)),
+                Nd4jTensor.of(w.castTo(DataType.DOUBLE))), o64);
+        assertEquals(org.ghm4j.api.tensor.DType.FLOAT64, o64.gradient().dtype(), "float64 in, float64 out");
+        assertEquals(ref, l64, 1e-12 * Math.abs(ref));
+
+        // a caller-supplied heap buffer and a caller-supplied view are written in place
+        float[] heap = new float[240];
+        LossOutput supplied = new LossOutput().gradientInto(Tensor.of(heap, 30, 8));
+        loss.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)), supplied);
+        for (int i = 0; i < heap.length; i++) {
+            assertEquals(refGrad[i], heap[i], 0.0);
+        }
+        INDArray big = Nd4j.zeros(DataType.FLOAT, 30, 10);
+        INDArray view = big.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 9));
+        loss.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)),
+                new LossOutput().gradientInto(Nd4jTensor.of(view)));
+        assertArrayEquals(refGrad, doubles(Nd4jTensor.of(view.dup('c'))), 0.0);
+        assertEquals(0.0, big.getColumn(0).sumNumber().doubleValue(), "outside the view untouched");
+    }
+
+    @Test
+    @DisplayName("GHM-1.8 no valid element: loss 0, zero gradient, state and steps unchanged")
+    void noValidElementChangesNothing() {
+        HarmonizedLoss loss = BACKEND.loss(GhmcConfig.mmdetection());
+        loss.compute(batch(GhmcConfig.mmdetection(), 5, 3, 1));
+        DensityState before = loss.snapshot();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, 3);
+        LossOutput o = loss.compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(x.dup()),
+                Nd4jTensor.of(Nd4j.zeros(DataType.FLOAT, 5))));
+        assertEquals(0.0, o.loss());
+        assertEquals(0.0, ((Nd4jTensor) o.gradient()).array().amaxNumber().doubleValue());
+        assertEquals(before, loss.snapshot());
+    }
+
+    @Test
+    @DisplayName("FastMath exp and log1p stay within 1e-13 of StrictMath")
+    void fastMathIsAccurate() {
+        Random r = new Random(1);
+        for (int i = 0; i < 200_000; i++) {
+            double a = i < 100_000 ? r.nextDouble() * 40 : r.nextDouble() * 1e-3;
+            double e = StrictMath.exp(-a);
+            assertTrue(Math.abs(FastMath.expNeg(a) - e) <= 1e-13 * e, "exp(-" + a + ")");
+            double u = r.nextDouble();
+            double l = StrictMath.log1p(u);
+            assertTrue(Math.abs(FastMath.log1pUnit(u) - l) <= 1e-13 * l, "log1p(" + u + ")");
+        }
+        assertEquals(1.0, FastMath.expNeg(0.0), 0.0);
+        assertEquals(0.0, FastMath.log1pUnit(0.0), 0.0);
+        assertEquals(StrictMath.log1p(1.0), FastMath.log1pUnit(1.0), 1e-16);
+    }
+}
