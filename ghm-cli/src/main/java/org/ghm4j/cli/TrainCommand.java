@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         description = "Train a small one-stage detector (DL4J) with GHM, focal loss or BCE and evaluate it (see ghm-cli/TRAIN.md).")
 final class TrainCommand implements Runnable {
     /** Default iterations of a full run and of a --quick run. */
-    static final int FULL_ITERATIONS = 500;
-    static final int QUICK_ITERATIONS = 80;
+    static final int FULL_ITERATIONS = 250;
+    static final int QUICK_ITERATIONS = 40;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,7 +40,7 @@ final class TrainCommand implements Runnable {
     boolean compare;
 
     @Option(names = "--quick", description = "Smoke-run sizes: " + QUICK_ITERATIONS
-            + " iterations, 256 training and 96 validation images.")
+            + " iterations, 256 training and 64 validation images.")
     boolean quick;
 
     @Option(names = "--iterations", paramLabel = "N", description = "Training iterations (default " + FULL_ITERATIONS
@@ -49,6 +49,10 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Images per iteration (default ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3",
+            description = "Adam's learning rate, divided by 10 for the last quarter (default ${DEFAULT-VALUE}).")
+    double lr;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "Seed of data, batch order and weights (default ${DEFAULT-VALUE}).")
     long seed;
@@ -71,7 +75,7 @@ final class TrainCommand implements Runnable {
             throw new GhmCli.UsageException("--iterations must be >= 1, got " + n);
         }
         int trainImages = quick ? 256 : 2048;
-        int valImages = quick ? 96 : 256;
+        int valImages = quick ? 64 : 256;
         if (batch < 1 || batch > trainImages) {
             throw new GhmCli.UsageException("--batch must be in [1, " + trainImages + "], got " + batch);
         }
@@ -85,6 +89,9 @@ final class TrainCommand implements Runnable {
                 throw new GhmCli.UsageException("--loss: " + e.getMessage());
             }
         }
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new GhmCli.UsageException("--lr must be finite and > 0, got " + lr);
+        }
         if (threads < 1) {
             throw new GhmCli.UsageException("--threads must be >= 1, got " + threads);
         }
@@ -94,10 +101,10 @@ final class TrainCommand implements Runnable {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ShapesDataset data = new ShapesDataset(64, 4, trainImages, valImages, seed);
-        Trainer trainer = new Trainer(new Trainer.Settings(data, n, batch, seed));
+        Trainer trainer = new Trainer(new Trainer.Settings(data, n, batch, lr, seed));
         o.println(String.format(Locale.ROOT, "data: %dx%d shapes, %d classes, %d training / %d validation images, seed %d;"
-                        + " batch %d, %d iterations, %d thread(s)", data.size(), data.size(), ShapesDataset.NUM_CLASSES,
-                trainImages, valImages, seed, batch, n, threads));
+                        + " batch %d, %d iterations, Adam lr %s, %d thread(s)", data.size(), data.size(),
+                ShapesDataset.NUM_CLASSES, trainImages, valImages, seed, batch, n, lr, threads));
         o.flush();
         List<TrainResult> results = new ArrayList<>();
         for (LossKind k : kinds) {

@@ -55,7 +55,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * 64-pixel images), RetinaNet's max-IoU assigner (0.5 / 0.4, low-quality matches) and its box coder.
  *
  * <h2>Training</h2>
- * Adam, learning rate 1e-3 dropped to 1e-4 for the last quarter of the iterations; gradients
+ * Adam (default learning rate 1e-3), the rate divided by 10 for the last quarter of the iterations; gradients
  * clipped per layer to L2 norm 35 (RetinaNet's grad clip of 35).
  */
 public final class DetectorModel {
@@ -162,12 +162,14 @@ public final class DetectorModel {
      * @param clsLoss    loss of the {@code cls} output (on logits)
      * @param boxLoss    loss of the {@code box} output (on deltas)
      * @param iterations planned iterations (for the learning-rate drop)
+     * @param learningRate Adam's learning rate, divided by 10 for the last quarter of the iterations
      * @param seed       weight initialisation seed
      */
-    public ComputationGraph build(ILossFunction clsLoss, ILossFunction boxLoss, int iterations, long seed) {
+    public ComputationGraph build(ILossFunction clsLoss, ILossFunction boxLoss, int iterations, double learningRate,
+                                  long seed) {
         Map<Integer, Double> lr = new HashMap<>();
-        lr.put(0, 1e-3);
-        lr.put(Math.max(1, iterations * 3 / 4), 1e-4);
+        lr.put(0, learningRate);
+        lr.put(Math.max(1, iterations * 3 / 4), learningRate / 10);
         int a = targetConfig.anchors().numBaseAnchors();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)

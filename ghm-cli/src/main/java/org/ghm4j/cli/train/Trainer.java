@@ -42,10 +42,14 @@ public final class Trainer {
      * @param dataset    the data
      * @param iterations training iterations, >= 1
      * @param batchSize  images per iteration, >= 1
+     * @param learningRate Adam's initial learning rate, > 0
      * @param seed       seed of the batch order and the weights
      */
-    public record Settings(ShapesDataset dataset, int iterations, int batchSize, long seed) {
+    public record Settings(ShapesDataset dataset, int iterations, int batchSize, double learningRate, long seed) {
         public Settings {
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+            }
             if (iterations < 1 || batchSize < 1 || batchSize > dataset.trainSize()) {
                 throw new IllegalArgumentException("need iterations >= 1 and 1 <= batchSize <= trainSize ("
                         + dataset.trainSize() + "), got " + iterations + ", " + batchSize);
@@ -78,7 +82,8 @@ public final class Trainer {
 
     /** A new untrained network for {@code loss}. */
     public ComputationGraph network(LossKind loss) {
-        return model.build(loss.classification(), loss.regression(), settings.iterations(), settings.seed());
+        return model.build(loss.classification(), loss.regression(), settings.iterations(),
+                settings.learningRate(), settings.seed());
     }
 
     /** Trains a new network with {@code loss} and evaluates it. */
