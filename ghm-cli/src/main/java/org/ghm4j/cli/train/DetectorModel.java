@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ReshapeVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * outputs and ghm-detection's anchor order.
  *
  * <h2>Network</h2>
- * Input [N, 3, S, S]. Backbone of 3x3 ReLU convolutions (same padding) with output channels
+ * Input [N, 3, S, S]. Backbone of 3x3 convolutions (same padding) + batch normalisation + ReLU with output channels
  * 16 (stride 2), 24 (stride 2), 32, 48 (stride 2) = C3, 64 (stride 2) = C4, 96 (stride 2) = C5, so
  * C3..C5 have strides 8, 16, 32. FPN: 1x1 laterals to F = 48 channels, top-down nearest upsampling and sums,
  * a 3x3 smoothing convolution per level: P3, P4, P5. Head per level (RetinaNet's, with one tower
@@ -181,12 +182,12 @@ public final class DetectorModel {
                 .gradientNormalizationThreshold(35.0)
                 .graphBuilder()
                 .addInputs("image");
-        conv(g, "c1", 3, 16, 2, "image");
-        conv(g, "c2", 16, 24, 2, "c1");
-        conv(g, "c3", 24, 32, 1, "c2");
-        conv(g, "C3", 32, 48, 2, "c3");
-        conv(g, "C4", 48, 64, 2, "C3");
-        conv(g, "C5", 64, 96, 2, "C4");
+        convBn(g, "c1", 3, 16, 2, "image");
+        convBn(g, "c2", 16, 24, 2, "c1");
+        convBn(g, "c3", 24, 32, 1, "c2");
+        convBn(g, "C3", 32, 48, 2, "c3");
+        convBn(g, "C4", 48, 64, 2, "C3");
+        convBn(g, "C5", 64, 96, 2, "C4");
         g.addLayer("lat5", linear(96, FPN, 1), "C5");
         g.addLayer("lat4", linear(64, FPN, 1), "C4");
         g.addLayer("lat3", linear(48, FPN, 1), "C3");
@@ -228,6 +229,15 @@ public final class DetectorModel {
                              String input) {
         g.addLayer(name, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nIn(in).nOut(out)
                 .activation(Activation.RELU).build(), input);
+    }
+
+    /** 3x3 convolution (no bias), batch normalisation, ReLU; the output vertex is {@code name}. */
+    private static void convBn(ComputationGraphConfiguration.GraphBuilder g, String name, int in, int out, int stride,
+                               String input) {
+        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nIn(in).nOut(out)
+                .hasBias(false).activation(Activation.IDENTITY).build(), input);
+        g.addLayer(name, new BatchNormalization.Builder().nIn(out).nOut(out).activation(Activation.RELU).build(),
+                name + "_conv");
     }
 
     private static ConvolutionLayer linear(int in, int out, int kernel) {

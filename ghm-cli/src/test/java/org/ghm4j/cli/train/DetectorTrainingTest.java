@@ -4,17 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.BitSet;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * A few iterations of each loss on one fixed batch: the training loss falls, the predicted class
- * probabilities move toward the one-hot targets (mean BCE over the valid elements falls) and the
- * predicted deltas toward the target deltas (mean |error| on the positives falls). No accuracy
- * thresholds.
+ * A few iterations of each loss on one fixed batch. For every loss the predictions move toward the
+ * targets: the positive anchors' probability of their class rises, the mean BCE over the valid
+ * (anchor, class) elements falls and the mean |error| of the positives' deltas falls. The loss falls:
+ * for focal + Smooth L1 and BCE + Smooth L1 the loss of the predictions itself (a fixed function);
+ * for GHM the losses it harmonizes (the mean BCE and the deltas' error above), because the GHM value
+ * is not a fixed function of the predictions: its weights are recomputed from the gradient density
+ * of the predictions scored, so improving predictions that spread over more bins can raise it (on
+ * this batch GHM-R's value rose from 0.77 to 1.22 while every delta error fell).
  */
 class DetectorTrainingTest {
     private static final int ITERATIONS = 12;
@@ -71,44 +79,61 @@ class DetectorTrainingTest {
         ComputationGraph net = trainer.network(kind);
         Trainer.Batch batch = trainer.batch(ShapesDataset.Split.TRAIN, new int[] {0, 1, 2, 3});
         assertTrue(batch.targets().numPositives() >= 4, "positives " + batch.targets().numPositives());
-        double[] before = distances(net, batch);
-        double first = 0;
-        double last = 0;
+        INDArray[] initial = net.output(false, batch.images());
+        double[] before = distances(initial, batch);
         for (int i = 0; i < ITERATIONS; i++) {
             net.fit(batch.dataSet());
-            if (i < 2) {
-                first += net.score();
-            }
-            if (i >= ITERATIONS - 2) {
-                last += net.score();
-            }
+            assertTrue(Double.isFinite(net.score()), kind + ": score " + net.score());
         }
-        double[] after = distances(net, batch);
-        assertTrue(last < first, kind + ": loss " + first / 2 + " -> " + last / 2);
-        assertTrue(after[0] < before[0], kind + ": mean BCE " + before[0] + " -> " + after[0]);
-        assertTrue(after[1] < before[1], kind + ": positive-class probability " + before[1] + " -> " + after[1]);
-        assertTrue(after[2] < before[2], kind + ": mean |delta error| " + before[2] + " -> " + after[2]);
+        INDArray[] trained = net.output(false, batch.images());
+        double[] after = distances(trained, batch);
+        // the loss of the predictions before and after under the trained loss functions (no update)
+        double lossBefore = loss(net, initial, batch);
+        double lossAfter = loss(net, trained, batch);
+        String report = kind + ": loss " + lossBefore + " -> " + lossAfter + " (cls " + part(net, initial, batch, 0) + " -> "
+                + part(net, trained, batch, 0) + "), 1 - p(target class) " + before[0] + " -> "
+                + after[0] + ", mean |delta error| " + before[1] + " -> " + after[1] + ", mean BCE " + before[2] + " -> " + after[2];
+        if (kind != LossKind.GHM) {
+            assertTrue(lossAfter < lossBefore, report);
+        }
+        assertTrue(after[0] < before[0], report);
+        assertTrue(after[1] < before[1], report);
+        assertTrue(after[2] < before[2], report);
     }
 
-    /** [mean BCE over valid elements, mean (1 - p) of the positives' class, mean |delta error| of the positives]. */
-    private static double[] distances(ComputationGraph net, Trainer.Batch b) {
-        INDArray[] out = net.output(false, b.images());
+    private static double part(ComputationGraph net, INDArray[] out, Trainer.Batch b, int which) {
+        ILossFunction f = ((LossLayer) net.getLayer(which == 0 ? "cls" : "box").conf().getLayer()).getLossFn();
+        return which == 0 ? f.computeScore(b.clsLabels(), out[0], Activation.IDENTITY.getActivationFunction(), b.clsMask(), true)
+                : f.computeScore(b.boxLabels(), out[1], Activation.IDENTITY.getActivationFunction(), b.boxMask(), true);
+    }
+
+    /** Score of {@code out} under the network's loss functions in their current state (no update). */
+    private static double loss(ComputationGraph net, INDArray[] out, Trainer.Batch b) {
+        ILossFunction cls = ((LossLayer) net.getLayer("cls").conf().getLayer()).getLossFn();
+        ILossFunction box = ((LossLayer) net.getLayer("box").conf().getLayer()).getLossFn();
+        IActivation id = Activation.IDENTITY.getActivationFunction();
+        return cls.computeScore(b.clsLabels(), out[0], id, b.clsMask(), true)
+                + box.computeScore(b.boxLabels(), out[1], id, b.boxMask(), true);
+    }
+
+    /** [mean 1 - p of the positives' target class, mean |delta error| of the positives]. */
+    private static double[] distances(INDArray[] out, Trainer.Batch b) {
         double[] x = out[0].dup('c').data().asDouble();
         double[] t = b.clsLabels().dup('c').data().asDouble();
         double[] w = b.clsMask().dup('c').data().asDouble();
-        double bce = 0;
-        double n = 0;
         double miss = 0;
         double pos = 0;
+        double bce = 0;
+        double valid = 0;
         for (int i = 0; i < x.length; i++) {
             if (w[i] > 0) {
                 double p = 1 / (1 + Math.exp(-x[i]));
-                bce += -(t[i] * Math.log(p) + (1 - t[i]) * Math.log(1 - p));
-                n++;
-                if (t[i] == 1) {
-                    miss += 1 - p;
-                    pos++;
-                }
+                bce += -(t[i] * Math.log(p) + (1 - t[i]) * Math.log1p(-p));
+                valid++;
+            }
+            if (w[i] > 0 && t[i] == 1) {
+                miss += 1 - 1 / (1 + Math.exp(-x[i]));
+                pos++;
             }
         }
         double[] d = out[1].dup('c').data().asDouble();
@@ -122,6 +147,6 @@ class DetectorTrainingTest {
                 m++;
             }
         }
-        return new double[] {bce / n, miss / pos, err / m};
+        return new double[] {miss / pos, err / m, bce / valid};
     }
 }
