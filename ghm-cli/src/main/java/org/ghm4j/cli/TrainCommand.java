@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         description = "Train a small one-stage detector (DL4J) with GHM, focal loss or BCE and evaluate it (see ghm-cli/TRAIN.md).")
 final class TrainCommand implements Runnable {
     /** Default iterations of a full run and of a --quick run. */
-    static final int FULL_ITERATIONS = 250;
+    static final int FULL_ITERATIONS = 600;
     static final int QUICK_ITERATIONS = 40;
 
     @CommandLine.Spec
@@ -50,7 +50,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Images per iteration (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3",
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3",
             description = "Adam's learning rate, divided by 10 for the last quarter (default ${DEFAULT-VALUE}).")
     double lr;
 

@@ -56,7 +56,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
  * 64-pixel images), RetinaNet's max-IoU assigner (0.5 / 0.4, low-quality matches) and its box coder.
  *
  * <h2>Training</h2>
- * Adam (default learning rate 1e-3), the rate divided by 10 for the last quarter of the iterations; gradients
+ * Adam (learning rate 2e-3 in ghm train), the rate divided by 10 for the last quarter of the iterations; gradients
  * clipped per layer to L2 norm 35 (RetinaNet's grad clip of 35).
  */
 public final class DetectorModel {

@@ -7,11 +7,11 @@ import java.util.SplittableRandom;
  * a pure function of (seed, split, index), so no download and no files.
  *
  * <p>Each image is {@code size x size} pixels, channels-first [3, size, size] with values in [0, 1].
- * The background is a two-colour gradient with per-pixel noise, 3..7 thin line segments and 2..6
+ * The background is a two-colour gradient with per-pixel noise, 2..4 thin line segments and 1..3
  * small blobs of random colour (clutter that is not an object). On it, 1..{@code maxObjects}
  * objects of {@link #NUM_CLASSES} classes: 0 = axis-aligned rectangle, 1 = ellipse, 2 = triangle
- * (apex up or down), each with its own saturated colour, a side of 5..{@code size/2} pixels (one in
- * five objects tiny: 5..9 pixels) and an aspect ratio in [0.5, 2]. Objects may overlap (a later one
+ * (apex up or down), each with its own saturated colour, a mean side log-uniform in
+ * 10..{@code size/2} pixels (12% of the objects tiny: 6..10 pixels) and an aspect ratio in [0.5, 2]. Objects may overlap (a later one
  * occludes an earlier one) but never with IoU above 0.4, so each stays recognisable. The ground-truth
  * box is the shape's geometric box [x1, y1, x2, y2] in pixels, clipped to the image.
  *
@@ -73,8 +73,8 @@ public record ShapesDataset(int size, int maxObjects, int trainSize, int valSize
         int placed = 0;
         for (int attempt = 0; placed < n && attempt < 50; attempt++) {
             int cls = r.nextInt(NUM_CLASSES);
-            boolean tiny = r.nextDouble() < 0.2;
-            double side = tiny ? 5 + r.nextDouble() * 4 : Math.exp(Math.log(8) + r.nextDouble() * Math.log(size / 16.0));
+            boolean tiny = r.nextDouble() < 0.12;
+            double side = tiny ? 6 + r.nextDouble() * 4 : Math.exp(Math.log(10) + r.nextDouble() * Math.log(size / 20.0));
             double aspect = Math.exp((r.nextDouble() * 2 - 1) * Math.log(2));
             double w = side * Math.sqrt(aspect);
             double h = side / Math.sqrt(aspect);
@@ -133,12 +133,12 @@ public record ShapesDataset(int size, int maxObjects, int trainSize, int valSize
             for (int x = 0; x < size; x++) {
                 float t = (horizontal ? x : y) / (float) (size - 1);
                 for (int c = 0; c < 3; c++) {
-                    float v = a[c] + (b[c] - a[c]) * t + (float) ((r.nextDouble() - 0.5) * 0.12);
+                    float v = a[c] + (b[c] - a[c]) * t + (float) ((r.nextDouble() - 0.5) * 0.08);
                     px[c * plane + y * size + x] = clamp(v);
                 }
             }
         }
-        int lines = 3 + r.nextInt(5);
+        int lines = 2 + r.nextInt(3);
         for (int i = 0; i < lines; i++) {
             float[] colour = {(float) r.nextDouble(), (float) r.nextDouble(), (float) r.nextDouble()};
             double x0 = r.nextDouble() * size;
@@ -151,7 +151,7 @@ public record ShapesDataset(int size, int maxObjects, int trainSize, int valSize
                 set(px, (int) (x0 + (x1 - x0) * t), (int) (y0 + (y1 - y0) * t), colour);
             }
         }
-        int blobs = 2 + r.nextInt(5);
+        int blobs = 1 + r.nextInt(3);
         for (int i = 0; i < blobs; i++) {
             float[] colour = {(float) r.nextDouble(), (float) r.nextDouble(), (float) r.nextDouble()};
             int bx = r.nextInt(size);
