@@ -9,6 +9,7 @@ import org.ghm4j.bench.Workload;
 import org.ghm4j.core.Ghm;
 import org.ghm4j.core.GhmBackends;
 import org.ghm4j.core.ProviderInfo;
+import org.ghm4j.detection.bench.DetectionBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,11 +27,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--backend", paramLabel = "NAME", description = "Backend to time (default: every available one).")
     String backend;
 
-    @Option(names = "--loss", paramLabel = "LOSS", description = "ghmc, ghmr or categorical (default: all).")
+    @Option(names = "--loss", paramLabel = "LOSS",
+            description = "ghmc, ghmr, categorical or detection (default: all).")
     String loss;
 
     @Option(names = "--elements", paramLabel = "N",
-            description = "Elements per batch (default: 8000000 for ghmc and categorical, 400000 for ghmr).")
+            description = {"Elements per batch (default: 8000000 for ghmc and categorical, 400000 for ghmr).",
+                    "The detection case is always 2 images of 800x1333, 80 classes, 20 boxes each."})
     Integer elements;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "10", description = "Timed calls per case (default: ${DEFAULT-VALUE}).")
@@ -51,9 +54,10 @@ final class BenchCommand implements Runnable {
             throw new GhmCli.UsageException("--threads must be >= 1, got " + threads);
         }
         List<Workload> workloads = new ArrayList<>();
+        boolean detection = loss == null || loss.equals("detection");
         if (loss == null) {
             workloads.addAll(List.of(Workload.values()));
-        } else {
+        } else if (!detection) {
             try {
                 workloads.add(Workload.of(loss));
             } catch (IllegalArgumentException e) {
@@ -80,6 +84,13 @@ final class BenchCommand implements Runnable {
                     int n = elements != null ? elements : w == Workload.GHMR ? 400_000 : 8_000_000;
                     out.println(BenchRunner.run(b, t, w, n, Math.max(3, repeat / 2), repeat).line());
                     out.flush();
+                }
+                if (detection) {
+                    DetectionBenchmark.Report r = DetectionBenchmark.measure(b, repeat);
+                    long n = (long) DetectionBenchmark.IMAGES * r.anchorsPerImage() * DetectionBenchmark.CLASSES;
+                    out.println(new BenchRunner.Result(name, "detection", n, t, r.step()).line());
+                    out.flush();
+                    spec.commandLine().getErr().println("  (" + r.line(name).replace("bench ", "detail: ") + ")");
                 }
             }
         }

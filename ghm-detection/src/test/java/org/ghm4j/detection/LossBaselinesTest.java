@@ -93,7 +93,7 @@ class LossBaselinesTest {
     /** With 0/1 weights, plain BCE is GHM-C with one bin and momentum 0 (every beta is 1). */
     @Test
     void bceEqualsGhmcWithOneBinAndNoMomentum() throws Exception {
-        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/det/d02_two_images_pad_invalid.json"));
+        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/org/ghm4j/detection/vectors/det/d02_two_images_pad_invalid.json"));
         Scene s = Scene.of(c, 0);
         try (JavaBackend backend = new JavaBackend()) {
             DetectionLoss ghm = new DetectionLoss(
@@ -114,7 +114,7 @@ class LossBaselinesTest {
     /** Focal and Smooth L1 divide by the batch's avg factor, so PER_LEVEL and JOINT give the same step. */
     @Test
     void baselinesGiveTheSameStepPerLevelAndJoint() throws Exception {
-        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/det/d09_joint_two_images.json"));
+        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/org/ghm4j/detection/vectors/det/d09_joint_two_images.json"));
         Scene s = Scene.of(c, 0);
         DetectionLossResult a = new DetectionLoss(SigmoidFocalLoss.retinanet(), SmoothL1Loss.retinanet(),
                 LevelPolicy.PER_LEVEL).compute(s.targets, s.logits, s.deltas);
@@ -137,7 +137,7 @@ class LossBaselinesTest {
     /** GHM under JOINT makes one call pair per step over every level (tot = all valid anchors x K). */
     @Test
     void ghmJointMakesOneCallOverEveryAnchor() throws Exception {
-        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/det/d09_joint_two_images.json"));
+        JsonNode c = new ObjectMapper().readTree(getClass().getResource("/org/ghm4j/detection/vectors/det/d09_joint_two_images.json"));
         Scene s = Scene.of(c, 0);
         try (JavaBackend backend = new JavaBackend()) {
             DetectionLossResult r = DetectionLoss.ghm(backend, GhmcConfig.retinanet(), GhmrConfig.retinanet(),

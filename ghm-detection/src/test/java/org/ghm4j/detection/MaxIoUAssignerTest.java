@@ -106,7 +106,7 @@ class MaxIoUAssignerTest {
     void matchesADirectReferenceOnRandomScenes() {
         AnchorGrid grid = AnchorGenerator.retinanet().grid(320, 480);
         Random random = new Random(7);
-        for (int scene = 0; scene < 5; scene++) {
+        for (int scene = 0; scene < 8; scene++) {
             int g = 1 + random.nextInt(30);
             float[] gts = new float[4 * g];
             for (int i = 0; i < g; i++) {
@@ -119,9 +119,21 @@ class MaxIoUAssignerTest {
                 gts[4 * i + 2] = x + w;
                 gts[4 * i + 3] = y + h;
             }
+            if (scene == 3) {
+                gts[0] = 2000; // a gt beyond every anchor: best IoU 0 (mmdetection's step-4 quirk)
+                gts[1] = 2000;
+                gts[2] = 2010;
+                gts[3] = 2010;
+            }
             byte[] inside = grid.insideFlags(grid.validFlags(320, 300 + 40 * scene), 320, 480, scene % 2 == 0 ? -1 : 8);
             AssignResult r = assigner.assign(grid, inside, gts);
-            assertArrayEquals(reference(grid, inside, gts), r.assigned(), "scene " + scene);
+            int[] expected = reference(grid, inside, gts);
+            assertArrayEquals(expected, r.assigned(), "scene " + scene + " (windowed grid path)");
+            AssignResult flat = assigner.assign(grid.x1(), grid.y1(), grid.x2(), grid.y2(), grid.area(), inside, gts);
+            assertArrayEquals(expected, flat.assigned(), "scene " + scene + " (chunked array path)");
+            assertArrayEquals(flat.maxIou(), r.maxIou());
+            assertArrayEquals(flat.argmax(), r.argmax());
+            assertArrayEquals(flat.gtMaxIou(), r.gtMaxIou());
         }
     }
 

@@ -8,9 +8,8 @@ import org.ghm4j.api.StateUpdate;
 import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
-import org.ghm4j.api.state.DensityState;
 import org.ghm4j.api.state.EmaDensity;
-import org.ghm4j.api.state.HistogramSynchronizer;
+import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
 
@@ -19,7 +18,7 @@ import org.ghm4j.api.tensor.Tensor;
  * edges, the pool and a queue of {@link Scratch} memories (one taken per concurrent call, returned
  * after it, so concurrent calls are safe (GHM-5.4) and steady-state calls allocate nothing).
  */
-abstract class AbstractNd4jLoss implements HarmonizedLoss {
+abstract class AbstractNd4jLoss implements HarmonizedLoss, EmaBacked {
     /** Argument indices of the bad-input bookkeeping. */
     static final int PRED = 0;
     static final int TARGET = 1;
@@ -63,22 +62,7 @@ abstract class AbstractNd4jLoss implements HarmonizedLoss {
     }
 
     @Override
-    public DensityState snapshot() {
-        return density.snapshot();
-    }
-
-    @Override
-    public void restore(DensityState state) {
-        density.restore(state);
-    }
-
-    @Override
-    public void reset() {
-        density.reset();
-    }
-
-    @Override
-    public void synchronizer(HistogramSynchronizer synchronizer) {
-        density.synchronizer(synchronizer);
+    public EmaDensity density() {
+        return density;
     }
 }

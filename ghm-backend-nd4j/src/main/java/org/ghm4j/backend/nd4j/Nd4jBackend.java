@@ -31,6 +31,11 @@ public final class Nd4jBackend implements GhmBackend {
 
     private final ForkJoinPool pool;
 
+    /** A backend with {@code options.effectiveThreads()} kernel threads. */
+    public Nd4jBackend(org.ghm4j.api.BackendOptions options) {
+        this(options.effectiveThreads());
+    }
+
     /** @param threads worker threads of the kernels, >= 1 */
     public Nd4jBackend(int threads) {
         this.pool = new ForkJoinPool(Math.max(1, threads), p -> {

@@ -59,7 +59,7 @@ public final class Nd4jBackendProvider implements GhmBackendProvider {
             throw new BackendException(ErrorId.BACKEND_UNAVAILABLE, "backend '" + NAME + "' cannot run here: "
                     + a.reason() + ". Use another backend (e.g. add org.ghm4j:ghm-backend-java) or a platform with ND4J natives.");
         }
-        return new Nd4jBackend((options == null ? BackendOptions.defaults() : options).effectiveThreads());
+        return new Nd4jBackend(options == null ? BackendOptions.defaults() : options);
     }
 
     @Override

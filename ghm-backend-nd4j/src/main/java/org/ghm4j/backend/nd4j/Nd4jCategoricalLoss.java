@@ -106,7 +106,7 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         }
 
         long[] counts = s.counts;
-        double[] lossSums = s.binScale;
+        double[] lossSums = s.lossSums;
         s.combine(chunks, bins, counts, lossSums);
         double invalidLoss = 0.0;
         for (int c = 0; c < chunks; c++) {

@@ -37,6 +37,14 @@ import org.ghm4j.api.tensor.Tensor;
  */
 final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
     private static final double PROB_EPS = 1e-7;
+    /**
+     * GHM-C sums log(1 + e_i) per bin as log(prod (1 + e_i)), flushed to the sum before the product
+     * (each factor in [1, 2]) can overflow: a multiplication instead of a log per element. The
+     * product's relative rounding error grows by 2^-53 per factor, about 1e-13 at a flush.
+     */
+    private static final double PRODUCT_FLUSH = 0x1p960;
+    /** Below this, log(1 + e) = e (1 - e/2) to double precision is added directly instead of multiplied in. */
+    private static final double PRODUCT_MIN = 0x1p-26;
 
     private enum Kind { LOGITS, PROBABILITIES, ASL1 }
 
@@ -110,7 +118,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         Kernels.throwFirstBad(s, chunks, checks(shape, input));
 
         long[] counts = s.counts;
-        double[] lossSums = s.binScale;
+        double[] lossSums = s.lossSums;
         s.combine(chunks, bins, counts, lossSums);
         long valid = 0;
         for (long r : counts) {
@@ -220,6 +228,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         short[] binOf = s.bins;
         long[] counts = s.chunkCounts;
         double[] sums = s.chunkLoss;
+        double[] products = s.chunkProduct;
         int m = bins;
         int base = c * Scratch.LANES * m;
         double[] edge = edges;
@@ -244,7 +253,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
                 continue;
             }
             double ex = FastMath.expNeg(Math.abs(x));
-            double inv = 1.0 / (1.0 + ex);
+            double onePlus = 1.0 + ex;
+            double inv = 1.0 / onePlus;
             double p = x >= 0.0 ? inv : ex * inv;
             double d = p - t;
             if (grad != null) {
@@ -254,10 +264,28 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             binOf[i] = (short) k;
             int slot = base + (i & (Scratch.LANES - 1)) * m + k;
             counts[slot]++;
-            double l = Math.max(x, 0.0) - x * t + FastMath.log1pUnit(ex);
-            sums[slot] += l;
+            double linear = Math.max(x, 0.0) - x * t;
             if (elementLoss != null) {
+                double l = linear + FastMath.log1pUnit(ex);
+                sums[slot] += l;
                 elementLoss.set(i, l);
+            } else if (ex >= PRODUCT_MIN) {
+                // sum of log(1 + e) over the bin as the log of a product: one log per ~1000 elements
+                sums[slot] += linear;
+                double prod = products[slot] * onePlus;
+                if (prod > PRODUCT_FLUSH) {
+                    sums[slot] += Math.log(prod);
+                    prod = 1.0;
+                }
+                products[slot] = prod;
+            } else {
+                // 1 + e would lose e's digits; log(1 + e) = e (1 - e/2) to double precision here
+                sums[slot] += linear + ex * (1.0 - 0.5 * ex);
+            }
+        }
+        for (int slot = base, end = base + Scratch.LANES * m; slot < end; slot++) {
+            if (products[slot] != 1.0) {
+                sums[slot] += Math.log(products[slot]);
             }
         }
     }

@@ -10,9 +10,8 @@ import org.ghm4j.api.config.EstimatorConfig;
 import org.ghm4j.api.config.TotRule;
 import org.ghm4j.api.error.InputErrors;
 import org.ghm4j.api.state.BinStats;
-import org.ghm4j.api.state.DensityState;
 import org.ghm4j.api.state.EmaDensity;
-import org.ghm4j.api.state.HistogramSynchronizer;
+import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.tensor.Tensor;
 
 /**
@@ -21,7 +20,7 @@ import org.ghm4j.api.tensor.Tensor;
  * ({@link EmaDensity}) and writes per element beta = tot / S_bin / n (HARMONIZED, 0 when invalid)
  * or 1 / D_bin (SEED, 1 when invalid). g outside [0, last edge) is refused (D-8).
  */
-final class Nd4jEstimator implements GradientDensityEstimator {
+final class Nd4jEstimator implements GradientDensityEstimator, EmaBacked {
     private final ForkJoinPool pool;
     private final EstimatorConfig config;
     private final EmaDensity density;
@@ -88,7 +87,7 @@ final class Nd4jEstimator implements GradientDensityEstimator {
             new Kernels.Check("gradNorms", shape, "[0, " + (float) top + ")", "D-8"), weightCheck
         });
         long[] counts = s.counts;
-        s.combine(chunks, bins, counts, s.binScale);
+        s.combine(chunks, bins, counts, s.lossSums);
         double weightSum = 0.0;
         for (int c = 0; c < chunks; c++) {
             weightSum += s.chunkExtra[c * 4];
@@ -162,23 +161,8 @@ final class Nd4jEstimator implements GradientDensityEstimator {
     }
 
     @Override
-    public DensityState snapshot() {
-        return density.snapshot();
-    }
-
-    @Override
-    public void restore(DensityState state) {
-        density.restore(state);
-    }
-
-    @Override
-    public void reset() {
-        density.reset();
-    }
-
-    @Override
-    public void synchronizer(HistogramSynchronizer synchronizer) {
-        density.synchronizer(synchronizer);
+    public EmaDensity density() {
+        return density;
     }
 
     @Override

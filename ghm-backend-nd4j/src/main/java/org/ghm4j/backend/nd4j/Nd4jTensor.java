@@ -78,18 +78,21 @@ public final class Nd4jTensor implements Tensor {
     }
 
     static boolean isContiguous(INDArray a) {
+        if (a.isEmpty()) {
+            return true;
+        }
         return !a.isView() && a.data().length() == a.length()
                 && (a.rank() <= 1 || a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a));
     }
 
     /** A native-order view of the data of a contiguous FLOAT array (see {@link #isContiguous()}). */
     FloatBuffer floatBuffer() {
-        return array.data().asNioFloat();
+        return length == 0 ? FloatBuffer.allocate(0) : array.data().asNioFloat();
     }
 
     /** A native-order view of the data of a contiguous DOUBLE array (see {@link #isContiguous()}). */
     DoubleBuffer doubleBuffer() {
-        return array.data().asNioDouble();
+        return length == 0 ? DoubleBuffer.allocate(0) : array.data().asNioDouble();
     }
 
     @Override
@@ -137,6 +140,9 @@ public final class Nd4jTensor implements Tensor {
 
     @Override
     public void copyTo(float[] dst, int dstOffset) {
+        if (length == 0) {
+            return;
+        }
         INDArray c = contiguous();
         if (c.dataType() == DataType.FLOAT) {
             c.data().asNioFloat().get(0, dst, dstOffset, length);
@@ -150,6 +156,9 @@ public final class Nd4jTensor implements Tensor {
 
     @Override
     public void copyTo(double[] dst, int dstOffset) {
+        if (length == 0) {
+            return;
+        }
         INDArray c = contiguous();
         if (c.dataType() == DataType.DOUBLE) {
             c.data().asNioDouble().get(0, dst, dstOffset, length);
@@ -163,6 +172,9 @@ public final class Nd4jTensor implements Tensor {
 
     @Override
     public void copyFrom(float[] src, int srcOffset) {
+        if (length == 0) {
+            return;
+        }
         if (isContiguous() && dtype == DType.FLOAT32) {
             floatBuffer().put(0, src, srcOffset, length);
             return;
@@ -173,6 +185,9 @@ public final class Nd4jTensor implements Tensor {
 
     @Override
     public void copyFrom(double[] src, int srcOffset) {
+        if (length == 0) {
+            return;
+        }
         if (isContiguous() && dtype == DType.FLOAT64) {
             doubleBuffer().put(0, src, srcOffset, length);
             return;

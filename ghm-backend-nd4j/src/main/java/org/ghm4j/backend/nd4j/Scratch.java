@@ -26,6 +26,9 @@ final class Scratch {
     static final int OUT_LOSS = 5;
     private static final int SLOTS = 6;
 
+    /** The view of an empty tensor (ND4J gives empty arrays no data buffer). */
+    private static final Vec EMPTY = Vec.of(java.nio.FloatBuffer.allocate(0));
+
     private final INDArray[] native_ = new INDArray[SLOTS];
     private float[] heapFloats = new float[0];
     private double[] heapDoubles = new double[0];
@@ -43,6 +46,8 @@ final class Scratch {
     long[] chunkCounts = new long[0];
     /** Per chunk, lane and bin: the sum of the element losses. */
     double[] chunkLoss = new double[0];
+    /** Per chunk, lane and bin: a running product of factors whose log belongs to chunkLoss (GHM-C). */
+    double[] chunkProduct = new double[0];
     /** Per chunk: extra sums (valid count, weight sum, invalid-row loss). */
     double[] chunkExtra = new double[0];
     /** Per chunk: flat index of the first bad element, or -1. */
@@ -54,7 +59,9 @@ final class Scratch {
     /** Per row (categorical): 1 when the row is valid. */
     boolean[] rowValid = new boolean[0];
 
+    /** Per bin: R_k, the per-bin loss sums L_k, the EmaDensity value (beta_k or D_k) and the gradient scale. */
     long[] counts = new long[0];
+    double[] lossSums = new double[0];
     double[] binValue = new double[0];
     double[] binScale = new double[0];
 
@@ -66,6 +73,7 @@ final class Scratch {
         if (chunkCounts.length < slots) {
             chunkCounts = new long[slots];
             chunkLoss = new double[slots];
+            chunkProduct = new double[slots];
         }
         if (chunkExtra.length < chunks * 4) {
             chunkExtra = new double[chunks * 4];
@@ -77,11 +85,13 @@ final class Scratch {
         }
         if (counts.length != bins) {
             counts = new long[bins];
+            lossSums = new double[bins];
             binValue = new double[bins];
             binScale = new double[bins];
         }
         Arrays.fill(chunkCounts, 0, slots, 0L);
         Arrays.fill(chunkLoss, 0, slots, 0.0);
+        Arrays.fill(chunkProduct, 0, slots, 1.0);
         Arrays.fill(chunkExtra, 0, chunks * 4, 0.0);
         Arrays.fill(badIndex, 0, chunks, -1);
     }
@@ -107,6 +117,9 @@ final class Scratch {
 
     /** Reads any tensor: in place when it is a contiguous Nd4jTensor, else copied into slot {@code slot}. */
     Vec read(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return EMPTY;
+        }
         if (t instanceof Nd4jTensor n) {
             if (n.isContiguous()) {
                 return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
@@ -139,6 +152,9 @@ final class Scratch {
 
     /** Where to write output {@code t}: in place when it is a contiguous Nd4jTensor, else slot {@code slot} (see {@link #flush}). */
     Vec write(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return EMPTY;
+        }
         if (t instanceof Nd4jTensor n && n.isContiguous()) {
             return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
         }
@@ -147,6 +163,9 @@ final class Scratch {
 
     /** Copies slot {@code slot} into {@code t} when {@link #write} could not write in place. */
     void flush(Tensor t, int slot) {
+        if (t.length() == 0) {
+            return;
+        }
         if (t instanceof Nd4jTensor n) {
             if (!n.isContiguous()) {
                 n.array().assign(native_[slot]);

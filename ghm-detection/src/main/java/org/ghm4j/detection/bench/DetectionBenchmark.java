@@ -8,6 +8,7 @@ import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.error.InvalidConfigException;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.tensor.FloatArrayTensor;
@@ -26,8 +27,8 @@ import org.ghm4j.detection.loss.LevelPolicy;
 /**
  * The detection benchmark of {@code ./ghm bench --loss detection}: a batch of 2 images of 800 x 1333
  * (padded to 800 x 1344), RetinaNet's full anchor set (5 levels, 9 anchors per location: 201,600
- * anchors per image), 80 classes, 20 gt boxes per image (seeded), logits around the prior bias and
- * small deltas. One step = target building (valid and inside flags, max-IoU assignment, labels,
+ * anchors per image), 80 classes, 20 gt boxes per image (seeded), logits uniform in -4.6 +- 2.5 (around RetinaNet's prior
+ * bias) and deltas uniform in +- 0.3. One step = target building (valid and inside flags, max-IoU assignment, labels,
  * box targets; the anchor grid is cached as in training) plus the GHM-C and GHM-R losses with
  * gradients (mmdetection's retinanet_ghm settings, PER_LEVEL). Results go into reused gradient
  * arrays, as a training loop would.
@@ -59,13 +60,19 @@ public final class DetectionBenchmark {
     public record Report(double step, double targets, double loss, double ghmcKernel, double ghmrKernel,
                          int anchorsPerImage, int positives, int repeat) {
 
-        /** One line in the bench format. */
+        /**
+         * One line in {@code ./ghm bench}'s format, e.g. {@code bench backend=java loss=detection
+         * elements=32256000 images=2 shape=800x1333 classes=80 anchors=201600 positives=890 median_s=0.8874
+         * targets_s=0.0839 loss_s=0.7986 ghmc_kernel_s=0.7490 ghmr_kernel_s=0.00099 repeat=5}; elements
+         * is the GHM-C element count (images x anchors x classes).
+         */
         public String line(String backendName) {
             return String.format(java.util.Locale.ROOT,
-                    "backend=%s loss=detection shape=%dx[%dx%d]x%d anchors=%d positives=%d median_s=%.4f "
-                            + "targets_s=%.4f loss_s=%.4f ghmc_kernel_s=%.4f ghmr_kernel_s=%.5f repeat=%d",
-                    backendName, IMAGES, HEIGHT, WIDTH, CLASSES, anchorsPerImage, positives, step, targets, loss,
-                    ghmcKernel, ghmrKernel, repeat);
+                    "bench backend=%s loss=detection elements=%d images=%d shape=%dx%d classes=%d anchors=%d "
+                            + "positives=%d median_s=%.4f targets_s=%.4f loss_s=%.4f ghmc_kernel_s=%.4f "
+                            + "ghmr_kernel_s=%.5f repeat=%d",
+                    backendName, (long) IMAGES * anchorsPerImage * CLASSES, IMAGES, HEIGHT, WIDTH, CLASSES,
+                    anchorsPerImage, positives, step, targets, loss, ghmcKernel, ghmrKernel, repeat);
         }
     }
 
@@ -86,10 +93,17 @@ public final class DetectionBenchmark {
 
     /** The full measurement (2 warm-up runs first). */
     public static Report measure(GhmBackend backend, int repeat) {
-        if (repeat < 1) {
-            throw new IllegalArgumentException("[GHM-CONFIG-INVALID] repeat must be >= 1, got " + repeat);
+        return measure(backend, repeat, 2);
+    }
+
+    /** The full measurement after {@code warmups} untimed runs. */
+    public static Report measure(GhmBackend backend, int repeat, int warmups) {
+        if (repeat < 1 || warmups < 0) {
+            throw new InvalidConfigException("repeat must be >= 1 and warmups >= 0, got "
+                    + repeat + ", " + warmups);
         }
         Random random = new Random(20190101L);
+        java.util.SplittableRandom values = new java.util.SplittableRandom(20190102L);
         TargetBuilder builder = new TargetBuilder(TargetConfig.retinanet(CLASSES));
         List<ImageAnnotation> images = scene(random);
         DetectionTargets targets = builder.build(PAD_HEIGHT, PAD_WIDTH, images);
@@ -102,13 +116,13 @@ public final class DetectionBenchmark {
             for (int l = 0; l < grid.numLevels(); l++) {
                 float[] x = new float[grid.numAnchors(l) * CLASSES];
                 for (int e = 0; e < x.length; e++) {
-                    x[e] = (float) (-4.6 + 1.5 * random.nextGaussian());
+                    x[e] = (float) (-4.6 + 5.0 * (values.nextDouble() - 0.5));
                 }
                 logits[i][l] = x;
                 gradCls[i][l] = new float[x.length];
             }
             for (int e = 0; e < deltas[i].length; e++) {
-                deltas[i][e] = (float) (0.2 * random.nextGaussian());
+                deltas[i][e] = (float) (0.6 * (values.nextDouble() - 0.5));
             }
         }
         DetectionLoss loss = DetectionLoss.ghm(backend, GhmcConfig.retinanet(), GhmrConfig.retinanet(),
@@ -116,7 +130,7 @@ public final class DetectionBenchmark {
         double[] step = new double[repeat];
         double[] tgt = new double[repeat];
         double[] lss = new double[repeat];
-        for (int r = -2; r < repeat; r++) {
+        for (int r = -warmups; r < repeat; r++) {
             long t0 = System.nanoTime();
             DetectionTargets t = builder.build(PAD_HEIGHT, PAD_WIDTH, images);
             long t1 = System.nanoTime();
@@ -131,14 +145,48 @@ public final class DetectionBenchmark {
                 step[r] = (t2 - t0) * 1e-9;
             }
         }
-        double[][] kernels = kernels(backend, targets, logits, deltas, repeat);
+        double[][] kernels = kernels(backend, targets, logits, deltas, repeat, warmups);
         return new Report(median(step), median(tgt), median(lss), median(kernels[0]), median(kernels[1]),
                 grid.totalAnchors(), targets.numPositives(), repeat);
     }
 
+    /**
+     * Median seconds of the max-IoU assignment alone for one 800 x 1344 image (201,600 anchors, all
+     * inside) against {@code gtBoxes} random boxes.
+     */
+    public static double measureAssignment(int gtBoxes, int repeat) {
+        Random random = new Random(5L);
+        AnchorGrid grid = new org.ghm4j.detection.anchor.AnchorGenerator(
+                org.ghm4j.detection.anchor.AnchorConfig.retinanet()).grid(PAD_HEIGHT, PAD_WIDTH);
+        float[] boxes = new float[4 * gtBoxes];
+        for (int g = 0; g < gtBoxes; g++) {
+            double w = 16 + random.nextDouble() * 400;
+            double h = 16 + random.nextDouble() * 400;
+            double x = random.nextDouble() * (WIDTH - w);
+            double y = random.nextDouble() * (HEIGHT - h);
+            boxes[4 * g] = (float) x;
+            boxes[4 * g + 1] = (float) y;
+            boxes[4 * g + 2] = (float) (x + w);
+            boxes[4 * g + 3] = (float) (y + h);
+        }
+        byte[] inside = grid.validFlags(PAD_HEIGHT, PAD_WIDTH);
+        org.ghm4j.detection.assign.MaxIoUAssigner assigner = new org.ghm4j.detection.assign.MaxIoUAssigner(
+                org.ghm4j.detection.assign.AssignerConfig.retinanet());
+        double[] times = new double[repeat];
+        for (int r = -2; r < repeat; r++) {
+            long t0 = System.nanoTime();
+            assigner.assign(grid, inside, boxes);
+            long t1 = System.nanoTime();
+            if (r >= 0) {
+                times[r] = (t1 - t0) * 1e-9;
+            }
+        }
+        return median(times);
+    }
+
     /** Bare backend calls on level inputs prepared beforehand, to tell kernel time from the module's own work. */
     private static double[][] kernels(GhmBackend backend, DetectionTargets targets, float[][][] logits,
-                                      float[][] deltas, int repeat) {
+                                      float[][] deltas, int repeat, int warmups) {
         AnchorGrid grid = targets.grid();
         int levels = grid.numLevels();
         LossInput[] cls = new LossInput[levels];
@@ -191,7 +239,7 @@ public final class DetectionBenchmark {
         LossOutput out = new LossOutput();
         double[] c = new double[repeat];
         double[] r = new double[repeat];
-        for (int k = -2; k < repeat; k++) {
+        for (int k = -warmups; k < repeat; k++) {
             long t0 = System.nanoTime();
             for (int l = 0; l < levels; l++) {
                 out.gradientInto(clsGrad[l]);

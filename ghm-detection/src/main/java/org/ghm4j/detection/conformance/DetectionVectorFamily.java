@@ -54,7 +54,11 @@ public final class DetectionVectorFamily implements VectorFamily {
         String name = testCase.path("name").asText("?");
         Check check = new Check(name);
         JsonNode s = testCase.get("settings");
+        check.isTrue("settings.anchor.scale_major", s.get("anchor").path("scale_major").asBoolean(true),
+                "only scale_major = true (base anchor index = ratio index * scales + scale index) is implemented");
         TargetConfig config = targetConfig(s);
+        check.exact("settings.anchor.num_base_anchors", s.get("anchor").path("num_base_anchors")
+                .asInt(config.anchors().numBaseAnchors()), config.anchors().numBaseAnchors());
         checkBaseAnchors(check, s.get("anchor"), new AnchorGenerator(config.anchors()));
         JsonNode gc = s.get("ghmc");
         JsonNode gr = s.get("ghmr");

@@ -74,7 +74,8 @@ public final class DetectionEvaluator {
     public EvalResult evaluate() {
         double[] thresholds = new double[THRESHOLDS];
         for (int t = 0; t < THRESHOLDS; t++) {
-            thresholds[t] = t == THRESHOLDS - 1 ? 0.95 : 0.5 + t * (0.45 / (THRESHOLDS - 1));
+            // numpy.linspace(0.5, 0.95, 10): i * ((stop - start) / 9) + start, the last one exactly stop
+            thresholds[t] = t == THRESHOLDS - 1 ? 0.95 : t * ((0.95 - 0.5) / (THRESHOLDS - 1)) + 0.5;
         }
         double[] recThrs = new double[101];
         for (int r = 0; r < 101; r++) {

@@ -30,7 +30,8 @@ public final class BinaryCrossEntropyLoss extends ElementwiseClassificationLoss 
 
     @Override
     double element(double x, double t, double[] dl) {
-        dl[0] = sigmoid(x) - t;
-        return bce(x, t);
+        double e = Math.exp(-Math.abs(x));
+        dl[0] = (x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - t;
+        return Math.max(x, 0) - x * t + Math.log1p(e);
     }
 }

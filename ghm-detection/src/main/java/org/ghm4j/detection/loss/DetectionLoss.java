@@ -6,6 +6,7 @@ import java.util.List;
 import org.ghm4j.api.GhmBackend;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.api.error.InvalidConfigException;
 import org.ghm4j.api.error.InvalidInputException;
 import org.ghm4j.api.state.DensityState;
 import org.ghm4j.core.Ghm;
@@ -41,8 +42,7 @@ public final class DetectionLoss {
 
     public DetectionLoss(ClassificationLoss classification, RegressionLoss regression, LevelPolicy policy) {
         if (classification == null || regression == null || policy == null) {
-            throw new IllegalArgumentException(
-                    "[GHM-CONFIG-INVALID] classification, regression and policy must not be null");
+            throw new InvalidConfigException("classification, regression and policy must not be null");
         }
         this.classification = classification;
         this.regression = regression;

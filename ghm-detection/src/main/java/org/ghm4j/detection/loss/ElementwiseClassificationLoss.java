@@ -87,18 +87,4 @@ abstract class ElementwiseClassificationLoss implements ClassificationLoss {
         }
         return total * scale;
     }
-
-    /** sigmoid(x), stable for large |x|. */
-    static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1.0 / (1.0 + Math.exp(-x));
-        }
-        double e = Math.exp(x);
-        return e / (1.0 + e);
-    }
-
-    /** BCE with logits: max(x, 0) - x t + ln(1 + exp(-|x|)). */
-    static double bce(double x, double t) {
-        return Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x)));
-    }
 }

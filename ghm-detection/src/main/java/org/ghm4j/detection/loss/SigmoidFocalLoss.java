@@ -50,8 +50,9 @@ public final class SigmoidFocalLoss extends ElementwiseClassificationLoss {
 
     @Override
     double element(double x, double t, double[] dl) {
-        double p = sigmoid(x);
-        double bce = bce(x, t);
+        double e = Math.exp(-Math.abs(x));
+        double p = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+        double bce = Math.max(x, 0) - x * t + Math.log1p(e);
         double pt = (1 - p) * t + p * (1 - t);
         double at = alpha * t + (1 - alpha) * (1 - t);
         double ptg;

@@ -2,6 +2,7 @@ package org.ghm4j.detection.target;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ghm4j.detection.Chunks;
 import org.ghm4j.detection.DetectionErrors;
 import org.ghm4j.detection.anchor.AnchorGenerator;
 import org.ghm4j.detection.anchor.AnchorGrid;
@@ -64,13 +65,14 @@ public final class TargetBuilder {
             check(i, images.get(i));
         }
         AnchorGrid grid = grid(batchHeight, batchWidth);
-        List<ImageTargets> out = new ArrayList<>(images.size());
+        ImageTargets[] built = new ImageTargets[images.size()];
+        // images are independent: one task each, results in batch order
+        Chunks.run(built.length, i -> built[i] = buildImage(grid, images.get(i)));
         List<float[]> boxes = new ArrayList<>(images.size());
         for (ImageAnnotation image : images) {
-            out.add(buildImage(grid, image));
             boxes.add(image.gtBoxes());
         }
-        return new DetectionTargets(config, grid, out, boxes);
+        return new DetectionTargets(config, grid, List.of(built), boxes);
     }
 
     /** Targets of one image against {@code grid} (the image is checked as image 0). */

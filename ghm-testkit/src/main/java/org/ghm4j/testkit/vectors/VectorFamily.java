@@ -3,6 +3,7 @@ package org.ghm4j.testkit.vectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import org.ghm4j.api.GhmBackend;
+import org.ghm4j.testkit.Tolerances;
 
 /**
  * A family of conformance vector files, found with {@link java.util.ServiceLoader}: the testkit's
@@ -21,4 +22,14 @@ public interface VectorFamily {
      * rule, case, step, field, index, shape, expected, actual and tolerance.
      */
     void run(JsonNode testCase, GhmBackend backend);
+
+    /**
+     * {@link #run(JsonNode, GhmBackend)} with the tolerances the implementor chose (the testkit's
+     * verification calls this one). The default ignores them and uses the family's own (GHM-9.3).
+     * A case the backend cannot run (a capability it does not declare) is skipped by throwing
+     * {@code org.opentest4j.TestAbortedException} with a reason naming the capability.
+     */
+    default void run(JsonNode testCase, GhmBackend backend, Tolerances tolerances) {
+        run(testCase, backend);
+    }
 }

@@ -10,13 +10,13 @@ import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.config.Reduction;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
-import org.ghm4j.api.state.DensityState;
+import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.state.EmaDensity;
-import org.ghm4j.api.state.HistogramSynchronizer;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
 import org.ghm4j.backend.java.kernel.Bins;
+import org.ghm4j.backend.java.kernel.ChunkBody;
 import org.ghm4j.backend.java.kernel.Scratch;
 import org.ghm4j.backend.java.kernel.Workers;
 
@@ -29,7 +29,7 @@ import org.ghm4j.backend.java.kernel.Workers;
  *
  * <p>Computes in float64 per element from float32 data; float64 tensors are read as float32.
  */
-abstract class AbstractJavaLoss implements HarmonizedLoss {
+abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     private static final Function<int[], Tensor> FLOAT_BUFFERS = shape -> Tensor.zeros(DType.FLOAT32, shape);
     private static final Function<int[], Tensor> DOUBLE_BUFFERS = shape -> Tensor.zeros(DType.FLOAT64, shape);
 
@@ -120,7 +120,8 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
         c.prob = rowwise() && grad != null ? c.scratch.floats(5, c.length) : null;
 
         prepare(c);
-        workers.run(c.chunks, chunk -> pass1(c, chunk));
+        w.pass = 1;
+        workers.run(c.chunks, w);
         c.throwFirstError(input.pred(), input.target(), input.labelWeight(), rules());
 
         // combine the chunks in order: identical for any thread count
@@ -181,10 +182,13 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
             output.clearElementLoss();
         }
         if (c.raw != null || weightsArr != null || none) {
-            float[] wa = weightsArr;
-            int wo = weightsOff;
-            float[] rl = rowLoss;
-            workers.run(c.chunks, chunk -> pass2(c, chunk, w, wa, wo, rl));
+            w.pass = 2;
+            w.weightsArr = weightsArr;
+            w.weightsOff = weightsOff;
+            w.rowLossArr = rowLoss;
+            workers.run(c.chunks, w);
+            w.weightsArr = null;
+            w.rowLossArr = null;
         }
         if (grad != null && !(grad instanceof FloatArrayTensor)) {
             grad.copyFrom(c.raw, 0);
@@ -247,28 +251,17 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
     }
 
     @Override
-    public DensityState snapshot() {
-        return density.snapshot();
+    public EmaDensity density() {
+        return density;
     }
 
-    @Override
-    public void restore(DensityState state) {
-        density.restore(state);
-    }
-
-    @Override
-    public void reset() {
-        density.reset();
-    }
-
-    @Override
-    public void synchronizer(HistogramSynchronizer synchronizer) {
-        density.synchronizer(synchronizer);
-    }
-
-    /** Per-call working memory, reused by the next call. */
-    static final class Work {
+    /** Per-call working memory, reused by the next call; also the chunk body of both passes. */
+    final class Work implements ChunkBody {
         final Call call = new Call(new Scratch());
+        int pass;
+        float[] weightsArr;
+        int weightsOff;
+        float[] rowLossArr;
         final long[] binCounts;
         final double[] binValue;
         final double[] slotLoss;
@@ -282,6 +275,15 @@ abstract class AbstractJavaLoss implements HarmonizedLoss {
             slotLoss = new double[m + 1];
             factor = new float[m + 1];
             beta = new float[m + 1];
+        }
+
+        @Override
+        public void run(int chunk) {
+            if (pass == 1) {
+                pass1(call, chunk);
+            } else {
+                pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);
+            }
         }
 
         float[] rowLoss(int rows) {

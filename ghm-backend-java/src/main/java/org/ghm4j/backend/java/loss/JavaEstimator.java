@@ -9,9 +9,8 @@ import org.ghm4j.api.config.EstimatorConfig;
 import org.ghm4j.api.config.TotRule;
 import org.ghm4j.api.error.InputErrors;
 import org.ghm4j.api.state.BinStats;
-import org.ghm4j.api.state.DensityState;
+import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.state.EmaDensity;
-import org.ghm4j.api.state.HistogramSynchronizer;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
 import org.ghm4j.backend.java.kernel.Bins;
@@ -22,7 +21,7 @@ import org.ghm4j.backend.java.kernel.Workers;
  * The standalone {@link GradientDensityEstimator} (GHM-1): g and label weights in, weights out
  * (harmonized: beta = tot / S_bin / n, 0 when invalid; seed: 1 / S_bin, 1 when invalid).
  */
-final class JavaEstimator implements GradientDensityEstimator {
+final class JavaEstimator implements GradientDensityEstimator, EmaBacked {
     private final EstimatorConfig config;
     private final Workers workers;
     private final EmaDensity density;
@@ -147,22 +146,7 @@ final class JavaEstimator implements GradientDensityEstimator {
     }
 
     @Override
-    public DensityState snapshot() {
-        return density.snapshot();
-    }
-
-    @Override
-    public void restore(DensityState state) {
-        density.restore(state);
-    }
-
-    @Override
-    public void reset() {
-        density.reset();
-    }
-
-    @Override
-    public void synchronizer(HistogramSynchronizer synchronizer) {
-        density.synchronizer(synchronizer);
+    public EmaDensity density() {
+        return density;
     }
 }

@@ -18,6 +18,10 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     private static final Call.RangeRules PROB_RULES = new Call.RangeRules("pred", "[0, 1]",
             "probabilities lie in [0, 1], GHM-6.3", "[0, 1]", "GHM-C targets lie in [0, 1], GHM-6.3");
     private static final double EPS = 1e-7;
+    /** Below this, log(1 + e) = e - e^2/2 to double precision, and 1 + e would round e away. */
+    private static final double PRODUCT_MIN = 0x1p-20;
+    private static final double PRODUCT_MAX = 0x1p600;
+    private static final double LN2 = Math.log(2.0);
 
     private final GhmcConfig config;
     private final boolean probabilities;
@@ -44,7 +48,40 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     @Override
+    void prepare(Call c) {
+        if (!probabilities && c.elementLoss == null) {
+            c.useProducts();
+        }
+    }
+
+    /**
+     * Pass 1. From logits the log(1 + e) terms of a bin are summed as the log of their product
+     * (one multiplication per element instead of a logarithm): per lane and slot, the product of
+     * (1 + e) is kept below 2^600 by splitting off its binary exponent, and turned into a sum of
+     * logs once at the end of the chunk. Terms with e < 2^-20, where 1 + e would lose e, are added
+     * as e - e^2/2 directly. With {@code Reduction.NONE} each element's loss is computed on its own.
+     */
+    @Override
     void pass1(Call c, int chunk) {
+        final boolean useProducts = !probabilities && c.elementLoss == null;
+        if (useProducts) {
+            java.util.Arrays.fill(c.products, c.partialBase(chunk), c.partialBase(chunk) + Call.LANES * c.slots, 1.0);
+            java.util.Arrays.fill(c.exponents, c.partialBase(chunk), c.partialBase(chunk) + Call.LANES * c.slots, 0);
+        }
+        pass1Elements(c, chunk, useProducts);
+        if (useProducts) {
+            final double[] sums = c.lossSums;
+            for (int idx = c.partialBase(chunk), end = idx + Call.LANES * c.slots; idx < end; idx++) {
+                if (c.products[idx] != 1.0 || c.exponents[idx] != 0) {
+                    sums[idx] += Math.log(c.products[idx]) + c.exponents[idx] * LN2;
+                }
+            }
+        }
+    }
+
+    private void pass1Elements(Call c, int chunk, boolean useProducts) {
+        final double[] products = c.products;
+        final int[] exponents = c.exponents;
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
@@ -93,22 +130,45 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                     double p;
                     double l;
                     double d;
+                    int s;
+                    int idx;
                     if (prob) {
                         p = xi;
                         double pc = Math.min(Math.max(p, EPS), 1.0 - EPS);
                         l = -(ti * Math.log(pc) + (1.0 - ti) * Math.log(1.0 - pc));
                         d = pc == p ? (1.0 - ti) / (1.0 - pc) - ti / pc : 0.0;
+                        s = bins.of(Math.abs(p - ti)) + 1;
+                        idx = base + (i & 3) * m1 + s;
+                        sums[idx] += l;
                     } else {
                         double xd = xi;
                         double e = MathKernels.expNeg(Math.abs(xd));
-                        double inv = 1.0 / (1.0 + e);
+                        double onePlusE = 1.0 + e;
+                        double inv = 1.0 / onePlusE;
                         p = xd >= 0 ? inv : e * inv;
-                        l = Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e);
                         d = p - ti;
+                        s = bins.of(Math.abs(d)) + 1;
+                        idx = base + (i & 3) * m1 + s;
+                        double linear = Math.max(xd, 0.0) - xd * ti;
+                        if (!useProducts) {
+                            l = linear + MathKernels.log1pUnit(e);
+                            sums[idx] += l;
+                        } else if (e < PRODUCT_MIN) {
+                            l = linear + e * (1.0 - 0.5 * e);
+                            sums[idx] += l;
+                        } else {
+                            l = 0.0;
+                            sums[idx] += linear;
+                            double q = products[idx] * onePlusE;
+                            if (q > PRODUCT_MAX) {
+                                int k = Math.getExponent(q);
+                                q = Math.scalb(q, -k);
+                                exponents[idx] += k;
+                            }
+                            products[idx] = q;
+                        }
                     }
-                    int s = bins.of(Math.abs(p - ti)) + 1;
-                    counts[base + (i & 3) * m1 + s]++;
-                    sums[base + (i & 3) * m1 + s] += l;
+                    counts[idx]++;
                     slot[i] = (short) s;
                     if (raw != null) {
                         raw[ro + i] = (float) d;

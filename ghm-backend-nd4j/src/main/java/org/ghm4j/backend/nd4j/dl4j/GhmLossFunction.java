@@ -17,6 +17,10 @@ import org.ghm4j.backend.nd4j.Nd4jTensor;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonIgnore;
@@ -31,7 +35,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * DL4J asks for the score and the gradient in separate calls. The state advances once per training
  * iteration: only {@link #computeGradient} and {@link #computeGradientAndScore} commit (GHM-1.5);
  * {@link #computeScore} and {@link #computeScoreArray} (scoring, evaluation, early stopping) compute
- * what a commit would give without moving it ({@link StateUpdate#PREVIEW}).
+ * what a commit would give without moving it ({@link StateUpdate#PREVIEW}). In a training iteration
+ * DL4J calls {@code computeGradient} and then {@code computeScore} on the same batch (with a
+ * recomputed, equal preOutput); that score is the committed call's own, computed with the state
+ * the gradient saw, not a preview with the state already moved by it.
  *
  * <h2>Scale</h2>
  * With {@code average = false} the score is the GHM loss of the configured reduction (MEAN:
@@ -71,6 +78,17 @@ public abstract class GhmLossFunction implements ILossFunction {
     private transient LossOutput scoreOutput;
     @JsonIgnore
     private transient LossOutput exampleOutput;
+    /** The last committed call: its labels and mask (identity), a copy of its preOutput, score and state after. */
+    @JsonIgnore
+    private transient INDArray committedLabels;
+    @JsonIgnore
+    private transient INDArray committedMask;
+    @JsonIgnore
+    private transient INDArray committedPreOutput;
+    @JsonIgnore
+    private transient double committedScore;
+    @JsonIgnore
+    private transient DensityState committedState;
     /** State read from JSON or Java serialization, restored when the loss is first created. */
     @JsonIgnore
     private byte[] pendingState;
@@ -123,6 +141,7 @@ public abstract class GhmLossFunction implements ILossFunction {
     /** Replaces the EMA state (GHM-5.1). */
     public synchronized void restore(DensityState state) {
         loss().restore(state);
+        committedState = null;
     }
 
     /** The state as base64 for DL4J's JSON (GHM-5.2). */
@@ -136,6 +155,7 @@ public abstract class GhmLossFunction implements ILossFunction {
     @JsonProperty("state")
     public synchronized void setState(String base64) {
         byte[] b = base64 == null ? null : Base64.getDecoder().decode(base64);
+        committedState = null;
         if (loss != null && b != null) {
             loss.restore(DensityState.fromBytes(b));
         } else {
@@ -146,6 +166,9 @@ public abstract class GhmLossFunction implements ILossFunction {
     @Override
     public synchronized double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn,
                                             INDArray mask, boolean average) {
+        if (isLastCommitted(labels, preOutput, mask)) {
+            return average ? committedScore / preOutput.size(0) : committedScore;
+        }
         if (scoreOutput == null) {
             scoreOutput = new LossOutput().withoutGradient();
         }
@@ -193,12 +216,39 @@ public abstract class GhmLossFunction implements ILossFunction {
         boolean direct = preOutputIsInput(activationFn);
         INDArray pred = direct ? preOutput : activationFn.getActivation(preOutput.dup(), true);
         double score = loss().compute(input(labels, pred, mask), trainOutput, StateUpdate.COMMIT);
+        rememberCommit(labels, preOutput, mask, score);
         INDArray dLdInput = ((Nd4jTensor) trainOutput.gradient()).array().castTo(preOutput.dataType());
         if (dLdInput == ((Nd4jTensor) trainOutput.gradient()).array()) {
             dLdInput = dLdInput.dup();
         }
         INDArray grad = direct ? dLdInput : activationFn.backprop(preOutput.dup(), dLdInput).getFirst();
         return new Pair<>(score, grad);
+    }
+
+    private void rememberCommit(INDArray labels, INDArray preOutput, INDArray mask, double score) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (committedPreOutput == null || !committedPreOutput.equalShapes(preOutput)
+                    || committedPreOutput.dataType() != preOutput.dataType()) {
+                committedPreOutput = preOutput.dup('c');
+            } else {
+                committedPreOutput.assign(preOutput);
+            }
+        }
+        committedLabels = labels;
+        committedMask = mask;
+        committedScore = score;
+        committedState = loss.snapshot();
+    }
+
+    /** True when this score request is the committed call's batch, with no commit or restore since. */
+    private boolean isLastCommitted(INDArray labels, INDArray preOutput, INDArray mask) {
+        if (committedState == null || labels != committedLabels || mask != committedMask
+                || !committedPreOutput.equalShapes(preOutput) || committedPreOutput.dataType() != preOutput.dataType()
+                || !committedState.equals(loss().snapshot())) {
+            return false;
+        }
+        return Nd4j.getExecutioner().exec(new MatchCondition(committedPreOutput.sub(preOutput),
+                Conditions.notEquals(0.0))).getInt(0) == 0;
     }
 
     private INDArray pred(INDArray preOutput, IActivation activationFn) {

@@ -215,6 +215,67 @@ class Dl4jAdaptersTest {
         assertEquals(3, loss.snapshot().steps());
     }
 
+    @Test
+    void scoreAfterTheGradientOfAnIterationIsTheCommittedCallsScore() {
+        Nd4j.getRandom().setSeed(11);
+        INDArray labels = Nd4j.rand(DataType.DOUBLE, 32, CLASSES).gt(0.8).castTo(DataType.DOUBLE);
+        INDArray pre = Nd4j.randn(DataType.DOUBLE, 32, CLASSES);
+        var sigmoid = Activation.SIGMOID.getActivationFunction();
+        LossGhmc loss = new LossGhmc();
+        loss.computeGradient(labels, Nd4j.randn(DataType.DOUBLE, 32, CLASSES), sigmoid, null);
+        DensityState before = loss.snapshot();
+        double committed = loss.computeGradientAndScore(labels, pre, sigmoid, null, false).getFirst();
+        DensityState after = loss.snapshot();
+        assertNotEquals(before, after);
+        // DL4J's order in fit(): computeGradient, then computeScore on a recomputed (equal) preOutput
+        assertEquals(committed, loss.computeScore(labels, pre.dup(), sigmoid, null, false), 0.0);
+        assertEquals(committed / 32, loss.computeScore(labels, pre.dup(), sigmoid, null, true), 0.0);
+        // any other batch is a preview with the current state
+        double other = loss.computeScore(labels.dup(), pre.dup(), sigmoid, null, false);
+        LossGhmc fresh = new LossGhmc();
+        fresh.restore(after);
+        assertEquals(fresh.computeScore(labels, pre, sigmoid, null, false), other, 0.0);
+        assertNotEquals(committed, other);
+        assertEquals(after, loss.snapshot(), "scores never move the state");
+        // the per-example scores add up to the score
+        INDArray perExample = loss.computeScoreArray(labels, pre, sigmoid, null);
+        assertEquals(32, perExample.size(0));
+        assertEquals(other, perExample.sumNumber().doubleValue(), 1e-12 * Math.abs(other));
+    }
+
+    @Test
+    void perExampleAndPerOutputMasksAreLabelWeights() {
+        Nd4j.getRandom().setSeed(12);
+        INDArray labels = Nd4j.rand(DataType.DOUBLE, 10, CLASSES).gt(0.7).castTo(DataType.DOUBLE);
+        INDArray pre = Nd4j.randn(DataType.DOUBLE, 10, CLASSES);
+        var sigmoid = Activation.SIGMOID.getActivationFunction();
+        INDArray rowMask = Nd4j.ones(DataType.DOUBLE, 10, 1);
+        rowMask.putScalar(3, 0, 0.0);
+        INDArray outMask = Nd4j.ones(DataType.DOUBLE, 10, CLASSES);
+        outMask.getRow(3).assign(0.0);
+        LossGhmc a = new LossGhmc(GhmcConfig.builder().momentum(0).build());
+        INDArray ga = a.computeGradient(labels, pre, sigmoid, rowMask);
+        INDArray gb = a.computeGradient(labels, pre, sigmoid, outMask);
+        assertEquals(ga, gb);
+        assertEquals(0.0, ga.getRow(3).amaxNumber().doubleValue(), 0.0, "masked example gets no gradient");
+        assertTrue(ga.getRow(2).amaxNumber().doubleValue() > 0);
+        assertEquals(a.computeScore(labels, pre, sigmoid, rowMask, false),
+                a.computeScore(labels, pre, sigmoid, outMask, false), 0.0);
+        LossGhmCategorical c = new LossGhmCategorical();
+        var softmax = Activation.SOFTMAX.getActivationFunction();
+        INDArray oneHot = Nd4j.zeros(DataType.DOUBLE, 10, CLASSES);
+        for (int r = 0; r < 10; r++) {
+            oneHot.putScalar(r, r % CLASSES, 1.0);
+        }
+        assertEquals(c.computeScore(oneHot, pre, softmax, rowMask, false),
+                c.computeScore(oneHot, pre, softmax, outMask, false), 0.0);
+        INDArray ragged = outMask.dup();
+        ragged.putScalar(5, 1, 0.0);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.ghm4j.api.error.InvalidInputException.class,
+                () -> c.computeScore(oneHot, pre, softmax, ragged, false));
+        assertTrue(e.getMessage().startsWith("[GHM-INPUT-SHAPE] mask has shape [10, 4]"), e.getMessage());
+    }
+
     // ---- gradient check ----
 
     @Test
@@ -226,6 +287,40 @@ class Dl4jAdaptersTest {
             checkGradient("CnnLossLayer " + task, convNet(task, DataType.DOUBLE, false),
                     images(task, 3, 6, DataType.DOUBLE), 3);
         }
+    }
+
+    @Test
+    void seedCategoricalThroughSoftmaxBackpropMatchesFiniteDifferences() {
+        MultiLayerConfiguration conf = base(DataType.DOUBLE, false)
+                .layer(new DenseLayer.Builder().nIn(FEATURES).nOut(12).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder().lossFunction(new LossGhmCategorical(CategoricalConfig.seedCategorical()))
+                        .nIn(12).nOut(CLASSES).activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        checkGradient("OutputLayer seed-categorical (probabilities through softmax)", net,
+                dense(Task.SOFTMAX, 24, 13, DataType.DOUBLE), 1);
+    }
+
+    @Test
+    void javaSerializationKeepsTheState() throws Exception {
+        LossGhmr loss = new LossGhmr(GhmrConfig.retinanet());
+        Nd4j.getRandom().setSeed(21);
+        INDArray labels = Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1);
+        var identity = Activation.IDENTITY.getActivationFunction();
+        loss.computeGradient(labels, Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1), identity, null);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(loss);
+        }
+        LossGhmr back;
+        try (var in = new java.io.ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (LossGhmr) in.readObject();
+        }
+        assertEquals(loss.config(), back.config());
+        assertEquals(loss.snapshot(), back.snapshot());
+        INDArray pre = Nd4j.randn(DataType.FLOAT, 16, 4).muli(0.1);
+        assertEquals(loss.computeGradient(labels, pre, identity, null), back.computeGradient(labels, pre, identity, null));
     }
 
     static void checkGradient(String what, MultiLayerNetwork net, DataSet data, int scoreDivisor) {
