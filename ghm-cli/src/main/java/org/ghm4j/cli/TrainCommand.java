@@ -95,7 +95,7 @@ final class TrainCommand implements Runnable {
         if (threads < 1) {
             throw new GhmCli.UsageException("--threads must be >= 1, got " + threads);
         }
-        quietNd4j(verbose);
+        ConsoleLogging.configure(verbose);
         org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxThreads(threads);
         org.nd4j.linalg.factory.Nd4j.getEnvironment().setMaxMasterThreads(threads);
         PrintWriter o = spec.commandLine().getOut();
@@ -147,14 +147,6 @@ final class TrainCommand implements Runnable {
             CurvePlot.write(runs, png);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Routes JavaCPP's logging to SLF4J (WARN by default) before ND4J loads; INFO with --verbose. */
-    static void quietNd4j(boolean verbose) {
-        System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
-        if (verbose && System.getProperty("ghm.log") == null) {
-            System.setProperty("ghm.log", "INFO");
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
  * objects of {@link #NUM_CLASSES} classes: 0 = axis-aligned rectangle, 1 = ellipse, 2 = triangle
  * (apex up or down), each with its own saturated colour, a mean side log-uniform in
  * 10..{@code size/2} pixels (12% of the objects tiny: 6..10 pixels) and an aspect ratio in [0.5, 2]. Objects may overlap (a later one
- * occludes an earlier one) but never with IoU above 0.4, so each stays recognisable. The ground-truth
+ * occludes an earlier one) but never with IoU above 0.4 nor covering more than half of either box,
+ * so each stays recognisable. The ground-truth
  * box is the shape's geometric box [x1, y1, x2, y2] in pixels, clipped to the image.
  *
  * <p>The split is fixed: training images are indices 0..trainSize-1 of the TRAIN stream, validation
@@ -116,7 +117,7 @@ public record ShapesDataset(int size, int maxObjects, int trainSize, int valSize
             if (iw > 0 && ih > 0) {
                 double inter = iw * ih;
                 double other = (boxes[4 * g + 2] - boxes[4 * g]) * (boxes[4 * g + 3] - boxes[4 * g + 1]);
-                if (inter / (area + other - inter) > 0.4) {
+                if (inter / (area + other - inter) > 0.4 || inter > 0.5 * other || inter > 0.5 * area) {
                     return true;
                 }
             }
