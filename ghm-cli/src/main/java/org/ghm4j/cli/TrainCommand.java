@@ -33,7 +33,8 @@ final class TrainCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "ghm",
-            description = "ghm (GHM-C + GHM-R), focal (focal + Smooth L1) or bce (BCE + Smooth L1); default ${DEFAULT-VALUE}.")
+            description = "ghm (GHM-C + GHM-R), focal (focal + Smooth L1), bce (BCE + Smooth L1) or ghmc (GHM-C + Smooth L1);"
+                    + " default ${DEFAULT-VALUE}.")
     String loss;
 
     @Option(names = "--compare", description = "Train all three losses with the same data and seed and print a table.")
@@ -133,6 +134,7 @@ final class TrainCommand implements Runnable {
         for (TrainResult r : results) {
             String name = switch (r.loss()) {
                 case GHM -> "GHM-C + GHM-R";
+                case GHMC -> "GHM-C + Smooth L1";
                 case FOCAL -> "focal + Smooth L1";
                 case BCE -> "BCE + Smooth L1";
             };

@@ -9,12 +9,14 @@ import org.ghm4j.backend.nd4j.dl4j.LossGhmr;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * The three loss pairs of the comparison, each a (classification, box) pair of DL4J loss functions
+ * The loss pairs of the comparison (ghm, focal, bce; ghmc on request), each a (classification, box) pair of DL4J loss functions
  * for the detector's {@link LossLayer}s.
  */
 public enum LossKind {
     /** GHM-C (30 bins, momentum 0.75) + GHM-R (mu 0.02, 10 bins, momentum 0.7, weight 10): mmdetection's retinanet_ghm. */
     GHM,
+    /** GHM-C (30 bins, momentum 0.75) + Smooth L1 (beta 0.11): GHM-C alone, the paper's middle row. */
+    GHMC,
     /** Sigmoid focal loss (alpha 0.25, gamma 2) + Smooth L1 (beta 0.11), both over the positives: RetinaNet. */
     FOCAL,
     /** Sigmoid BCE + Smooth L1 (beta 0.11), both over the positives. */
@@ -25,20 +27,20 @@ public enum LossKind {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code ghm}, {@code focal} or {@code bce} (any case). */
+    /** Parses {@code ghm}, {@code ghmc}, {@code focal} or {@code bce} (any case). */
     public static LossKind of(String s) {
         for (LossKind k : values()) {
             if (k.id().equalsIgnoreCase(s)) {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown loss '" + s + "', expected ghm, focal or bce");
+        throw new IllegalArgumentException("unknown loss '" + s + "', expected ghm, ghmc, focal or bce");
     }
 
     /** A new classification loss (on logits). */
     public ILossFunction classification() {
         return switch (this) {
-            case GHM -> new LossGhmc(GhmcConfig.retinanet());
+            case GHM, GHMC -> new LossGhmc(GhmcConfig.retinanet());
             case FOCAL -> new LossSigmoidFocal();
             case BCE -> new LossSigmoidBce();
         };
