@@ -12,7 +12,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 @Command(name = "ghm", mixinStandardHelpOptions = true, versionProvider = GhmCli.Version.class,
         description = "Gradient Harmonizing Mechanism (GHM-C, GHM-R) losses for the JVM.",
-        subcommands = {DoctorCommand.class, ConformanceCommand.class, BenchCommand.class, DemoCommand.class,
+        subcommands = {DoctorCommand.class, ConformanceCommand.class, BenchCommand.class, DemoCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GhmCli implements Runnable {
 
