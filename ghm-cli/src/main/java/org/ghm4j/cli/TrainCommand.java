@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
  * with GHM-C + GHM-R, focal loss + Smooth L1 or BCE + Smooth L1, then reports validation mAP@0.5 and
  * COCO AP. Progress on stderr; each finished run ends with one line
  * {@code train loss=ghm iterations=2000 seconds=141.2 final_loss=0.231 map50=0.612 ap=0.371}.
- * {@code --compare} trains the three on the same data and seed and prints a table (see ghm-cli/TRAIN.md).
+ * {@code --compare} trains the three on the same data and seed and prints a table (see docs/training.md).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a small one-stage detector (DL4J) with GHM, focal loss or BCE and evaluate it (see ghm-cli/TRAIN.md).")
+        description = "Train a small one-stage detector (DL4J) with GHM, focal loss or BCE and evaluate it (see docs/training.md).")
 final class TrainCommand implements Runnable {
     /** Default iterations of a full run and of a --quick run. */
     static final int FULL_ITERATIONS = 600;

@@ -23,7 +23,7 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * positives' deltas falls as well. For GHM-R that last check does not hold on this batch: its
  * delta error stays flat (1.134 -> 1.137) and its GHM-R value rises (0.59 -> 0.74) while the total
  * loss falls through the class branch;
- * see ghm-cli/TRAIN.md. No accuracy thresholds.
+ * see docs/training.md. No accuracy thresholds.
  */
 class DetectorTrainingTest {
     private static final int ITERATIONS = 40;
