@@ -1,10 +1,9 @@
 package org.ghm4j.backend.java.kernel;
 
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
  * Growable work arrays of one call, kept between calls so that a steady-state call allocates
- * nothing. A {@link Pool} hands one out per concurrent call.
+ * nothing (one per concurrent call: the losses keep one idle set and make another for a second
+ * concurrent caller).
  */
 public final class Scratch {
     private final float[][] floats = new float[8][];
@@ -65,19 +64,5 @@ public final class Scratch {
             ints = new int[n];
         }
         return ints;
-    }
-
-    /** Keeps one idle {@link Scratch}; concurrent callers beyond the first get a fresh one. */
-    public static final class Pool {
-        private final AtomicReference<Scratch> idle = new AtomicReference<>(new Scratch());
-
-        public Scratch acquire() {
-            Scratch s = idle.getAndSet(null);
-            return s != null ? s : new Scratch();
-        }
-
-        public void release(Scratch s) {
-            idle.set(s);
-        }
     }
 }
