@@ -126,6 +126,22 @@ final class Call {
         return Math.min(rows, (chunk + 1) * rowsPerChunk);
     }
 
+    /**
+     * The weight of row {@code r}: 1 without row weights; -1 after recording a bad (negative or
+     * non-finite) one, in which case the chunk must stop.
+     */
+    float rowWeightOf(int chunk, int r) {
+        if (rowWeight == null) {
+            return 1f;
+        }
+        float wr = rowWeight[rowWeightOff + r];
+        if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
+            fail(chunk, ARG_ROW_WEIGHT, r);
+            return -1f;
+        }
+        return wr;
+    }
+
     /** Records the first bad element of a chunk; the chunk stops there. */
     void fail(int chunk, byte arg, int index) {
         errIndex[chunk] = index;

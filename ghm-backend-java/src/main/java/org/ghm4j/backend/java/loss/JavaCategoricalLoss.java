@@ -98,8 +98,6 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
         final int zo = c.predOff;
         final float[] y = c.target;
         final int yo = c.targetOff;
-        final float[] rw = c.rowWeight;
-        final int rwo = c.rowWeightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
         final float[] prob = c.prob;
@@ -110,13 +108,9 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
         final int rowBase = chunk * cols;
         final int r1 = c.rowEnd(chunk);
         for (int r = c.rowStart(chunk); r < r1; r++) {
-            float wr = 1f;
-            if (rw != null) {
-                wr = rw[rwo + r];
-                if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                    return;
-                }
+            float wr = c.rowWeightOf(chunk, r);
+            if (wr < 0f) {
+                return;
             }
             final int i0 = r * cols;
             double max = Double.NEGATIVE_INFINITY;

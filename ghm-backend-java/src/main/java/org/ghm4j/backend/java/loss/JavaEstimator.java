@@ -107,19 +107,13 @@ final class JavaEstimator implements GradientDensityEstimator, EmaBacked {
         final int go = c.predOff;
         final float[] w = c.weight;
         final int wo = c.weightOff;
-        final float[] rw = c.rowWeight;
-        final int rwo = c.rowWeightOff;
         final double top = bins.top();
         double weightSum = 0;
         final int r1 = c.rowEnd(chunk);
         for (int r = c.rowStart(chunk); r < r1; r++) {
-            float wr = 1f;
-            if (rw != null) {
-                wr = rw[rwo + r];
-                if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                    return;
-                }
+            float wr = c.rowWeightOf(chunk, r);
+            if (wr < 0f) {
+                return;
             }
             for (int i = r * c.cols, end = i + c.cols; i < end; i++) {
                 float gi = g[go + i];

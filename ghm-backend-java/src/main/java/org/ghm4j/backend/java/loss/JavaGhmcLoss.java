@@ -92,8 +92,6 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int to = c.targetOff;
         final float[] w = c.weight;
         final int wo = c.weightOff;
-        final float[] rw = c.rowWeight;
-        final int rwo = c.rowWeightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
         final float[] el = c.elementLoss;
@@ -102,13 +100,9 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final boolean prob = probabilities;
         final int r1 = c.rowEnd(chunk);
         for (int r = c.rowStart(chunk); r < r1; r++) {
-            float wr = 1f;
-            if (rw != null) {
-                wr = rw[rwo + r];
-                if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                    return;
-                }
+            float wr = c.rowWeightOf(chunk, r);
+            if (wr < 0f) {
+                return;
             }
             for (int i = r * cols, end = i + cols; i < end; i++) {
                 float xi = x[xo + i];

@@ -54,8 +54,6 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final int to = c.targetOff;
         final float[] w = c.weight;
         final int wo = c.weightOff;
-        final float[] rw = c.rowWeight;
-        final int rwo = c.rowWeightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
         final float[] el = c.elementLoss;
@@ -68,13 +66,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final int hi = c.rowEnd(chunk) * cols;
         int r = r0;
         int col = 0;
-        float wr = 1f;
-        if (rw != null && lo < hi) {
-            wr = rw[rwo + r];
-            if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                return;
-            }
+        float wr = lo < hi ? c.rowWeightOf(chunk, r) : 1f;
+        if (wr < 0f) {
+            return;
         }
         double weightSum = 0;
         for (int i = lo; i < hi; i++) {
@@ -121,12 +115,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             if (++col == cols && i + 1 < hi) {
                 col = 0;
                 r++;
-                if (rw != null) {
-                    wr = rw[rwo + r];
-                    if (!(wr >= 0f && wr <= Float.MAX_VALUE)) {
-                        c.fail(chunk, Call.ARG_ROW_WEIGHT, r);
-                        return;
-                    }
+                wr = c.rowWeightOf(chunk, r);
+                if (wr < 0f) {
+                    return;
                 }
             }
         }
