@@ -13,6 +13,7 @@ public final class Scratch {
     private double[] doubles2 = new double[0];
     private double[] doubles3 = new double[0];
     private int[] ints = new int[0];
+    private byte[] bytes = new byte[0];
 
     /** Float array number {@code slot} (0..7) with at least {@code n} elements; contents unspecified. */
     public float[] floats(int slot, int n) {
@@ -64,5 +65,12 @@ public final class Scratch {
             ints = new int[n];
         }
         return ints;
+    }
+
+    public byte[] bytes(int n) {
+        if (bytes.length < n) {
+            bytes = new byte[n];
+        }
+        return bytes;
     }
 }

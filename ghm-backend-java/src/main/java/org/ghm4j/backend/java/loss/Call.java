@@ -87,21 +87,12 @@ final class Call {
         lossSums = scratch.doubles(chunks * LANES * slots);
         totParts = scratch.doubles2(chunks);
         errIndex = scratch.ints(chunks);
-        errArg = errArgs(chunks);
+        errArg = scratch.bytes(chunks);
         java.util.Arrays.fill(counts, 0, chunks * LANES * slots, 0L);
         java.util.Arrays.fill(lossSums, 0, chunks * LANES * slots, 0.0);
         java.util.Arrays.fill(totParts, 0, chunks, 0.0);
         java.util.Arrays.fill(errIndex, 0, chunks, -1);
         slot = scratch.shorts(length);
-    }
-
-    private byte[] errArgBuffer = new byte[0];
-
-    private byte[] errArgs(int n) {
-        if (errArgBuffer.length < n) {
-            errArgBuffer = new byte[n];
-        }
-        return errArgBuffer;
     }
 
     /** Offset of chunk {@code chunk}'s lane 0 in {@link #counts} and {@link #lossSums}. */
