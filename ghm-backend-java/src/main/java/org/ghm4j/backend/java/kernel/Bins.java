@@ -27,6 +27,14 @@ public final class Bins {
         return edges[m];
     }
 
+    /**
+     * True when g lies within {@code tol} of an edge of bin k, where an approximate g may fall on the
+     * wrong side.
+     */
+    public boolean nearEdge(double g, int k, double tol) {
+        return g - edges[k] < tol || edges[k + 1] - g < tol;
+    }
+
     /** The bin of g, for 0 <= g < e_M (callers check the range). */
     public int of(double g) {
         int k = (int) (g * m);

@@ -62,9 +62,6 @@ final class Call {
     // per-chunk partials
     long[] counts;
     double[] lossSums;
-    /** Per-lane, per-slot products of (1 + e) with their binary exponents split off (GHM-C), or null. */
-    double[] products;
-    int[] exponents;
     double[] totParts;
     int[] errIndex;
     byte[] errArg;
@@ -98,15 +95,6 @@ final class Call {
     /** Offset of chunk {@code chunk}'s lane 0 in {@link #counts} and {@link #lossSums}. */
     int partialBase(int chunk) {
         return chunk * LANES * slots;
-    }
-
-    /** Allocates {@link #products} and {@link #exponents} for this layout (before the parallel pass). */
-    void useProducts() {
-        int n = chunks * LANES * slots;
-        if (products == null || products.length < n) {
-            products = new double[n];
-            exponents = new int[n];
-        }
     }
 
     int rowStart(int chunk) {

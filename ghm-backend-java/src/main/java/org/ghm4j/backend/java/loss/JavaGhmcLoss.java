@@ -3,6 +3,7 @@ package org.ghm4j.backend.java.loss;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.InputKind;
 import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.backend.java.kernel.LogitBins;
 import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.Workers;
 
@@ -18,18 +19,18 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     private static final Call.RangeRules PROB_RULES = new Call.RangeRules("pred", "[0, 1]",
             "probabilities lie in [0, 1], GHM-6.3", "[0, 1]", "GHM-C targets lie in [0, 1], GHM-6.3");
     private static final double EPS = 1e-7;
-    /** Below this, log(1 + e) = e - e^2/2 to double precision, and 1 + e would round e away. */
-    private static final double PRODUCT_MIN = 0x1p-20;
-    private static final double PRODUCT_MAX = 0x1p600;
-    private static final double LN2 = Math.log(2.0);
+    /** Well above the 1e-13 error of the scalar exp, far below the spacing of g between float32 logits. */
+    private static final double EDGE_RECHECK = 1e-12;
 
     private final GhmcConfig config;
     private final boolean probabilities;
+    private final LogitBins logitBins;
 
     JavaGhmcLoss(GhmcConfig config, Workers workers) {
         super(config, workers);
         this.config = config;
         this.probabilities = config.input() == InputKind.PROBABILITIES;
+        this.logitBins = probabilities ? null : new LogitBins(config.estimatorConfig().edges());
     }
 
     @Override
@@ -47,41 +48,41 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         return validCount;
     }
 
-    @Override
-    void prepare(Call c) {
-        if (!probabilities && c.elementLoss == null) {
-            c.useProducts();
-        }
-    }
-
     /**
-     * Pass 1. From logits the log(1 + e) terms of a bin are summed as the log of their product
-     * (one multiplication per element instead of a logarithm): per lane and slot, the product of
-     * (1 + e) is kept below 2^600 by splitting off its binary exponent, and turned into a sum of
-     * logs once at the end of the chunk. Terms with e < 2^-20, where 1 + e would lose e, are added
-     * as e - e^2/2 directly. With {@code Reduction.NONE} each element's loss is computed on its own.
+     * Pass 1. From logits with a reduced loss, blocks of {@link MathKernels#BLOCK} elements go through
+     * the vectorized kernels (exp, 1 / (1 + e), log(1 + e) for the whole block) and then one scalar
+     * loop that bins hard-target elements with {@link LogitBins} and accumulates counts and losses per
+     * slot. Everything else (soft targets, zero or bad weights, non-finite values, probabilities,
+     * {@code Reduction.NONE}) goes element by element through {@link #element}.
      */
     @Override
     void pass1(Call c, int chunk) {
-        final boolean useProducts = !probabilities && c.elementLoss == null;
-        if (useProducts) {
-            java.util.Arrays.fill(c.products, c.partialBase(chunk), c.partialBase(chunk) + Call.LANES * c.slots, 1.0);
-            java.util.Arrays.fill(c.exponents, c.partialBase(chunk), c.partialBase(chunk) + Call.LANES * c.slots, 0);
+        if (probabilities || c.elementLoss != null) {
+            pass1Elements(c, chunk);
+        } else {
+            pass1Blocks(c, chunk);
         }
-        pass1Elements(c, chunk, useProducts);
-        if (useProducts) {
-            final double[] sums = c.lossSums;
-            for (int idx = c.partialBase(chunk), end = idx + Call.LANES * c.slots; idx < end; idx++) {
-                if (c.products[idx] != 1.0 || c.exponents[idx] != 0) {
-                    sums[idx] += Math.log(c.products[idx]) + c.exponents[idx] * LN2;
+    }
+
+    private void pass1Elements(Call c, int chunk) {
+        final float[] w = c.weight;
+        final int wo = c.weightOff;
+        final int cols = c.cols;
+        final int base = c.partialBase(chunk);
+        for (int r = c.rowStart(chunk), r1 = c.rowEnd(chunk); r < r1; r++) {
+            float wr = c.rowWeightOf(chunk, r);
+            if (wr < 0f) {
+                return;
+            }
+            for (int i = r * cols, end = i + cols; i < end; i++) {
+                if (!element(c, chunk, base, i, w == null ? wr : w[wo + i])) {
+                    return;
                 }
             }
         }
     }
 
-    private void pass1Elements(Call c, int chunk, boolean useProducts) {
-        final double[] products = c.products;
-        final int[] exponents = c.exponents;
+    private void pass1Blocks(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
@@ -94,92 +95,146 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int wo = c.weightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
-        final float[] el = c.elementLoss;
         final short[] slot = c.slot;
         final int cols = c.cols;
-        final boolean prob = probabilities;
-        final int r1 = c.rowEnd(chunk);
-        for (int r = c.rowStart(chunk); r < r1; r++) {
-            float wr = c.rowWeightOf(chunk, r);
-            if (wr < 0f) {
-                return;
-            }
-            for (int i = r * cols, end = i + cols; i < end; i++) {
-                float xi = x[xo + i];
-                float ti = t[to + i];
-                float wi = w == null ? wr : w[wo + i];
-                if (prob ? !(xi >= 0f && xi <= 1f) : !(Math.abs(xi) <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_PRED, i);
-                    return;
-                }
-                if (!(ti >= 0f && ti <= 1f)) {
-                    c.fail(chunk, Call.ARG_TARGET, i);
-                    return;
-                }
-                if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
-                    c.fail(chunk, Call.ARG_WEIGHT, i);
-                    return;
-                }
-                if (wi > 0f) {
-                    double p;
-                    double l;
-                    double d;
-                    int s;
-                    int idx;
-                    if (prob) {
-                        p = xi;
-                        double pc = Math.min(Math.max(p, EPS), 1.0 - EPS);
-                        l = -(ti * Math.log(pc) + (1.0 - ti) * Math.log(1.0 - pc));
-                        d = pc == p ? (1.0 - ti) / (1.0 - pc) - ti / pc : 0.0;
-                        s = bins.of(Math.abs(p - ti)) + 1;
-                        idx = base + (i & 3) * m1 + s;
-                        sums[idx] += l;
-                    } else {
-                        double xd = xi;
-                        double e = MathKernels.expNeg(Math.abs(xd));
-                        double onePlusE = 1.0 + e;
-                        double inv = 1.0 / onePlusE;
-                        p = xd >= 0 ? inv : e * inv;
-                        d = p - ti;
-                        s = bins.of(Math.abs(d)) + 1;
-                        idx = base + (i & 3) * m1 + s;
-                        double linear = Math.max(xd, 0.0) - xd * ti;
-                        if (!useProducts) {
-                            l = linear + MathKernels.log1pUnit(e);
-                            sums[idx] += l;
-                        } else if (e < PRODUCT_MIN) {
-                            l = linear + e * (1.0 - 0.5 * e);
-                            sums[idx] += l;
-                        } else {
-                            l = 0.0;
-                            sums[idx] += linear;
-                            double q = products[idx] * onePlusE;
-                            if (q > PRODUCT_MAX) {
-                                int k = Math.getExponent(q);
-                                q = Math.scalb(q, -k);
-                                exponents[idx] += k;
+        final char[] bucket = logitBins.bucket();
+        final float[] thr = logitBins.thresholds();
+        final int stride = logitBins.stride();
+        final double[][] buffers = MathKernels.blockBuffers();
+        final double[] a = buffers[0];
+        final double[] e = buffers[1];
+        final double[] q = buffers[2];
+        final double[] lp = buffers[3];
+        final int hi = c.rowEnd(chunk) * cols;
+        for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int end = Math.min(hi, b0 + MathKernels.BLOCK);
+            MathKernels.widen(x, xo + b0, a, end - b0);
+            MathKernels.expNegBlock(a, e, end - b0);
+            MathKernels.sigmoidLogBlock(e, q, lp, end - b0);
+            int i = b0;
+            while (i < end) {
+                // one run per row (or per block when the weights are per element)
+                int runEnd = end;
+                float wr = 1f;
+                if (w == null) {
+                    int r = i / cols;
+                    runEnd = Math.min(end, (r + 1) * cols);
+                    wr = c.rowWeightOf(chunk, r);
+                    if (wr < 0f) {
+                        return;
+                    }
+                    if (wr == 0f) {
+                        for (; i < runEnd; i++) {
+                            if (!element(c, chunk, base, i, 0f)) {
+                                return;
                             }
-                            products[idx] = q;
+                        }
+                        continue;
+                    }
+                }
+                for (; i < runEnd; i++) {
+                    float wi = w == null ? wr : w[wo + i];
+                    int xb = Float.floatToRawIntBits(x[xo + i]);
+                    int tb = Float.floatToRawIntBits(t[to + i]);
+                    int flip = (tb >>> 23) & 1;
+                    // fast path: finite logit, target exactly 0 or 1, weight in (0, max]
+                    if (((xb & 0x7F800000) == 0x7F800000) | ((tb & 0x7FFFFFFF) != flip * 0x3F800000)
+                            | !(wi > 0f && wi <= Float.MAX_VALUE)) {
+                        if (!element(c, chunk, base, i, wi)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    int sBits = xb ^ (flip << 31);
+                    float s = Float.intBitsToFloat(sBits);
+                    int k = bucket[sBits >>> 16];
+                    if (k >= LogitBins.AMBIGUOUS) {
+                        k -= LogitBins.AMBIGUOUS;
+                        int tOff = flip * stride + 1;
+                        while (s >= thr[tOff + k]) {
+                            k++;
                         }
                     }
+                    int j = i - b0;
+                    int idx = base + (i & 3) * m1 + k + 1;
                     counts[idx]++;
-                    slot[i] = (short) s;
+                    sums[idx] += Math.max(s, 0f) + lp[j];
+                    slot[i] = (short) (k + 1);
                     if (raw != null) {
-                        raw[ro + i] = (float) d;
-                    }
-                    if (el != null) {
-                        el[i] = (float) l;
-                    }
-                } else {
-                    slot[i] = 0;
-                    if (raw != null) {
-                        raw[ro + i] = 0f;
-                    }
-                    if (el != null) {
-                        el[i] = 0f;
+                        // p - t = +-sigmoid(s), the sign from t
+                        double g = s >= 0f ? q[j] : e[j] * q[j];
+                        raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) g) | (flip << 31));
                     }
                 }
             }
         }
+    }
+
+    /**
+     * One element by the definitions, in float64: validation (false after recording an error),
+     * g, the slot, loss and raw derivative. From logits, g within 1e-12 of an edge is recomputed with
+     * {@link LogitBins#referenceG} so that the bin equals the hard-target path's.
+     */
+    private boolean element(Call c, int chunk, int base, int i, float wi) {
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
+        if (probabilities ? !(xi >= 0f && xi <= 1f) : !(Math.abs(xi) <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_PRED, i);
+            return false;
+        }
+        if (!(ti >= 0f && ti <= 1f)) {
+            c.fail(chunk, Call.ARG_TARGET, i);
+            return false;
+        }
+        if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_WEIGHT, i);
+            return false;
+        }
+        float[] raw = c.raw;
+        float[] el = c.elementLoss;
+        if (wi == 0f) {
+            c.slot[i] = 0;
+            if (raw != null) {
+                raw[c.rawOff + i] = 0f;
+            }
+            if (el != null) {
+                el[i] = 0f;
+            }
+            return true;
+        }
+        double l;
+        double d;
+        int k;
+        if (probabilities) {
+            double p = xi;
+            double pc = Math.min(Math.max(p, EPS), 1.0 - EPS);
+            l = -(ti * Math.log(pc) + (1.0 - ti) * Math.log(1.0 - pc));
+            d = pc == p ? (1.0 - ti) / (1.0 - pc) - ti / pc : 0.0;
+            k = bins.of(Math.abs(p - ti));
+        } else {
+            double xd = xi;
+            double e = MathKernels.expNeg(Math.abs(xd));
+            double inv = 1.0 / (1.0 + e);
+            double p = xd >= 0 ? inv : e * inv;
+            d = p - ti;
+            double g = Math.abs(d);
+            k = bins.of(g);
+            if (bins.nearEdge(g, k, EDGE_RECHECK)) {
+                k = bins.of(LogitBins.referenceG(xi, ti));
+            }
+            l = Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e);
+        }
+        int s = k + 1;
+        int idx = base + (i & 3) * c.slots + s;
+        c.counts[idx]++;
+        c.lossSums[idx] += l;
+        c.slot[i] = (short) s;
+        if (raw != null) {
+            raw[c.rawOff + i] = (float) d;
+        }
+        if (el != null) {
+            el[i] = (float) l;
+        }
+        return true;
     }
 }
