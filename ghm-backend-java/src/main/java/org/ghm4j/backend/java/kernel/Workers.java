@@ -2,41 +2,124 @@ package org.ghm4j.backend.java.kernel;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs chunks 0..n-1 on a private ForkJoinPool of {@code threads} workers, each claiming the next
- * chunk until none is left. Chunks are fixed by the data's shape, never by the thread count, and
- * every chunk writes only its own result slots, so results combined in chunk order are identical for
- * any thread count (GHM-7.5). The caller waits in {@code ForkJoinPool.invoke}; inside the pool the
- * helpers are forked and joined the canonical way (a join runs an unstolen task itself).
+ * Runs chunks 0..n-1 on the calling thread plus {@code threads - 1} helpers of a private
+ * ForkJoinPool, each claiming the next chunk until none is left. Chunks are fixed by the data's
+ * shape, never by the thread count, and every chunk writes only its own result slots, so results
+ * combined in chunk order are identical for any thread count (GHM-7.5).
+ *
+ * <p>Nothing is allocated per call: the helper tasks are reused, and a call is published as one
+ * {@code (generation, next chunk)} word that helpers claim chunks from by compare-and-set, so a late
+ * helper can only ever claim a chunk of the call in progress. Helpers are never joined; the caller
+ * waits for the count of finished chunks (spinning briefly, then parked), so it never returns while
+ * a chunk of its call still runs; an exception of a chunk is rethrown to the caller. One call uses the
+ * helpers at a time; a concurrent second call runs its chunks on its own thread.
  */
 public final class Workers implements AutoCloseable {
+    private static final int SPINS = 1 << 12;
+
     private final int threads;
     private final ForkJoinPool pool;
+    private final Helper[] helpers;
+    private final ReentrantLock busy = new ReentrantLock();
+    /** Generation in the high 32 bits, next unclaimed chunk in the low 32 bits. */
+    private final AtomicLong state = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
+    private volatile int chunks;
+    private volatile ChunkBody body;
+    private volatile Thread caller;
+    /** The first exception a chunk threw in the current call (rethrown by the caller). */
+    private volatile Throwable failure;
 
     public Workers(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
+        this.helpers = new Helper[threads - 1];
+        for (int h = 0; h < helpers.length; h++) {
+            helpers[h] = new Helper();
+        }
     }
 
     public int threads() {
         return threads;
     }
 
-    public void run(int chunks, ChunkBody body) {
-        int helpers = Math.min(threads, chunks) - 1;
-        if (helpers <= 0) {
-            for (int c = 0; c < chunks; c++) {
-                body.run(c);
+    public void run(int n, ChunkBody work) {
+        if (helpers.length == 0 || n <= 1 || !busy.tryLock()) {
+            for (int c = 0; c < n; c++) {
+                work.run(c);
             }
             return;
         }
-        pool.invoke(new Job(helpers, chunks, body));
+        try {
+            body = work;
+            chunks = n;
+            caller = Thread.currentThread();
+            failure = null;
+            finished.set(0);
+            long generation = (state.get() >>> 32) + 1;
+            state.set(generation << 32);
+            for (int h = 0, wanted = Math.min(helpers.length, n - 1); h < wanted; h++) {
+                Helper helper = helpers[h];
+                if (helper.isDone()) {
+                    helper.reinitialize();
+                    pool.execute(helper);
+                }
+                // else: still queued or running; it claims chunks of this call when it gets to them
+            }
+            drain();
+            for (int spin = 0; finished.get() < n; spin++) {
+                if (spin < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            body = null;
+            caller = null;
+            busy.unlock();
+        }
+    }
+
+    /** Claims and runs chunks of the current call until none is left. */
+    private void drain() {
+        for (;;) {
+            long st = state.get();
+            int next = (int) st;
+            int n = chunks;
+            if (next >= n) {
+                return;
+            }
+            if (state.compareAndSet(st, st + 1)) {
+                // the claim succeeded, so the call of st is still in progress and body is its body
+                try {
+                    body.run(next);
+                } catch (Throwable t) {
+                    if (failure == null) {
+                        failure = t;
+                    }
+                }
+                if (finished.incrementAndGet() == n) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
     }
 
     @Override
@@ -46,37 +129,23 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    /** One call: forks {@code helpers} drains, drains itself, joins them. */
-    private static final class Job extends RecursiveAction {
+    /** A reusable pool task: drains whatever call is in progress when it runs. */
+    private final class Helper extends ForkJoinTask<Void> {
         private static final long serialVersionUID = 1L;
-        private final transient AtomicInteger next = new AtomicInteger();
-        private final int helpers;
-        private final int chunks;
-        private final transient ChunkBody body;
 
-        Job(int helpers, int chunks, ChunkBody body) {
-            this.helpers = helpers;
-            this.chunks = chunks;
-            this.body = body;
+        @Override
+        public Void getRawResult() {
+            return null;
         }
 
         @Override
-        protected void compute() {
-            ForkJoinTask<?>[] forked = new ForkJoinTask<?>[helpers];
-            for (int h = 0; h < helpers; h++) {
-                forked[h] = ForkJoinTask.adapt(this::drain).fork();
-            }
-            drain();
-            for (int h = helpers - 1; h >= 0; h--) {
-                forked[h].join();
-            }
+        protected void setRawResult(Void value) {
         }
 
-        private void drain() {
-            int c;
-            while ((c = next.getAndIncrement()) < chunks) {
-                body.run(c);
-            }
+        @Override
+        protected boolean exec() {
+            drain();
+            return true;
         }
     }
 }

@@ -282,6 +282,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             if (pass == 1) {
                 pass1(call, chunk);
             } else {
+                // last chunk first: pass 1 just wrote it, so its slots and derivatives may still be cached
                 pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);
             }
         }

@@ -111,59 +111,62 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             MathKernels.widen(x, xo + b0, a, end - b0);
             MathKernels.expNegBlock(a, e, end - b0);
             MathKernels.sigmoidLogBlock(e, q, lp, end - b0);
+            // one run per row, or per block when the weights are per element (no division per row:
+            // rows may be 4 elements long)
+            int r = b0 / cols;
             int i = b0;
             while (i < end) {
-                // one run per row (or per block when the weights are per element)
-                int runEnd = end;
-                float wr = 1f;
-                if (w == null) {
-                    int r = i / cols;
-                    runEnd = Math.min(end, (r + 1) * cols);
-                    wr = c.rowWeightOf(chunk, r);
-                    if (wr < 0f) {
-                        return;
-                    }
-                    if (wr == 0f) {
-                        for (; i < runEnd; i++) {
-                            if (!element(c, chunk, base, i, 0f)) {
-                                return;
-                            }
+                int runEnd = w == null ? Math.min(end, (r + 1) * cols) : end;
+                float wr = c.rowWeightOf(chunk, r++);
+                if (wr < 0f) {
+                    return;
+                }
+                if (wr == 0f) {
+                    // a masked row: validated and zeroed out of the hot loop
+                    for (; i < runEnd; i++) {
+                        if (!element(c, chunk, base, i, 0f)) {
+                            return;
                         }
-                        continue;
                     }
+                    continue;
                 }
                 for (; i < runEnd; i++) {
                     float wi = w == null ? wr : w[wo + i];
                     int xb = Float.floatToRawIntBits(x[xo + i]);
                     int tb = Float.floatToRawIntBits(t[to + i]);
                     int flip = (tb >>> 23) & 1;
-                    // fast path: finite logit, target exactly 0 or 1, weight in (0, max]
-                    if (((xb & 0x7F800000) == 0x7F800000) | ((tb & 0x7FFFFFFF) != flip * 0x3F800000)
-                            | !(wi > 0f && wi <= Float.MAX_VALUE)) {
-                        if (!element(c, chunk, base, i, wi)) {
+                    boolean hard = ((xb & 0x7F800000) != 0x7F800000) & ((tb & 0x7FFFFFFF) == flip * 0x3F800000);
+                    if (!hard | !(wi > 0f && wi <= Float.MAX_VALUE)) {
+                        if (hard & wi == 0f) {
+                            slot[i] = 0;
+                            if (raw != null) {
+                                raw[ro + i] = 0f;
+                            }
+                        } else if (!element(c, chunk, base, i, wi)) {
+                            // a soft target, or a bad value (recorded)
                             return;
                         }
-                        continue;
-                    }
-                    int sBits = xb ^ (flip << 31);
-                    float s = Float.intBitsToFloat(sBits);
-                    int k = bucket[sBits >>> 16];
-                    if (k >= LogitBins.AMBIGUOUS) {
-                        k -= LogitBins.AMBIGUOUS;
-                        int tOff = flip * stride + 1;
-                        while (s >= thr[tOff + k]) {
-                            k++;
+                    } else {
+                        int sBits = xb ^ (flip << 31);
+                        float s = Float.intBitsToFloat(sBits);
+                        int k = bucket[sBits >>> 16];
+                        if (k >= LogitBins.AMBIGUOUS) {
+                            k -= LogitBins.AMBIGUOUS;
+                            int tOff = flip * stride + 1;
+                            while (s >= thr[tOff + k]) {
+                                k++;
+                            }
                         }
-                    }
-                    int j = i - b0;
-                    int idx = base + (i & 3) * m1 + k + 1;
-                    counts[idx]++;
-                    sums[idx] += Math.max(s, 0f) + lp[j];
-                    slot[i] = (short) (k + 1);
-                    if (raw != null) {
-                        // p - t = +-sigmoid(s), the sign from t
-                        double g = s >= 0f ? q[j] : e[j] * q[j];
-                        raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) g) | (flip << 31));
+                        int j = i - b0;
+                        int idx = base + (i & 3) * m1 + k + 1;
+                        counts[idx]++;
+                        sums[idx] += Math.max(s, 0f) + lp[j];
+                        slot[i] = (short) (k + 1);
+                        if (raw != null) {
+                            // p - t = +-sigmoid(s), the sign from t
+                            double g = s >= 0f ? q[j] : e[j] * q[j];
+                            raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) g) | (flip << 31));
+                        }
                     }
                 }
             }

@@ -2,6 +2,7 @@ package org.ghm4j.backend.java.loss;
 
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.Workers;
 
 /**
@@ -42,6 +43,12 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         return sum;
     }
 
+    /**
+     * Pass 1 in blocks of {@link MathKernels#BLOCK} elements: one vectorized loop computes d, g, the
+     * loss and the raw derivative of the whole block (IEEE sqrt and division, so the values equal the
+     * scalar ones bit for bit), then a scalar loop validates, bins and accumulates; an element that
+     * is not finite or has a bad weight goes through {@link #element}, which records the error.
+     */
     @Override
     void pass1(Call c, int chunk) {
         final int m1 = c.slots;
@@ -59,68 +66,124 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final float[] el = c.elementLoss;
         final short[] slot = c.slot;
         final int cols = c.cols;
-        // one flat loop over the chunk's elements (rows of 4 deltas are too short for a nested loop),
-        // stepping the row weight at each row boundary
-        final int r0 = c.rowStart(chunk);
-        final int lo = r0 * cols;
+        final double[][] buffers = MathKernels.blockBuffers();
+        final double[] g = buffers[0];
+        final double[] tb = buffers[1];
+        final double[] loss = buffers[2];
+        final double[] deriv = buffers[3];
         final int hi = c.rowEnd(chunk) * cols;
-        int r = r0;
-        int col = 0;
-        float wr = lo < hi ? c.rowWeightOf(chunk, r) : 1f;
-        if (wr < 0f) {
-            return;
-        }
         double weightSum = 0;
-        for (int i = lo; i < hi; i++) {
-            float xi = x[xo + i];
-            float ti = t[to + i];
-            float wi = w == null ? wr : w[wo + i];
-            if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
-                c.fail(chunk, Call.ARG_PRED, i);
-                return;
-            }
-            if (!(Math.abs(ti) <= Float.MAX_VALUE)) {
-                c.fail(chunk, Call.ARG_TARGET, i);
-                return;
-            }
-            if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
-                c.fail(chunk, Call.ARG_WEIGHT, i);
-                return;
-            }
-            weightSum += wi;
-            if (wi > 0f) {
-                double d = (double) xi - ti;
+        for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int end = Math.min(hi, b0 + MathKernels.BLOCK);
+            final int n = end - b0;
+            MathKernels.widen(x, xo + b0, g, n);
+            MathKernels.widen(t, to + b0, tb, n);
+            for (int j = 0; j < n; j++) {
+                double d = g[j] - tb[j];
                 double q = d * d + mu2;
                 double inv = 1.0 / Math.sqrt(q);
-                double l = q * inv - mu;
-                int s = bins.of(Math.abs(d) * inv) + 1;
-                counts[base + (i & 3) * m1 + s]++;
-                sums[base + (i & 3) * m1 + s] += l;
-                slot[i] = (short) s;
-                if (raw != null) {
-                    raw[ro + i] = (float) (d * inv);
-                }
-                if (el != null) {
-                    el[i] = (float) l;
-                }
-            } else {
-                slot[i] = 0;
-                if (raw != null) {
-                    raw[ro + i] = 0f;
-                }
-                if (el != null) {
-                    el[i] = 0f;
-                }
+                loss[j] = q * inv - mu;
+                deriv[j] = d * inv;
+                g[j] = Math.abs(d) * inv;
             }
-            if (++col == cols && i + 1 < hi) {
-                col = 0;
-                r++;
-                wr = c.rowWeightOf(chunk, r);
+            // one run per row, or per block when the weights are per element (no division per row:
+            // rows are often 4 elements long)
+            int r = b0 / cols;
+            int i = b0;
+            while (i < end) {
+                int runEnd = w == null ? Math.min(end, (r + 1) * cols) : end;
+                float wr = c.rowWeightOf(chunk, r++);
                 if (wr < 0f) {
                     return;
+                }
+                if (wr == 0f) {
+                    // a masked row: validated and zeroed out of the hot loop
+                    for (; i < runEnd; i++) {
+                        if (!element(c, chunk, base, i, 0f)) {
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                for (; i < runEnd; i++) {
+                    float wi = w == null ? wr : w[wo + i];
+                    boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE) & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
+                    if (!finite | !(wi > 0f && wi <= Float.MAX_VALUE)) {
+                        if (finite & wi == 0f) {
+                            slot[i] = 0;
+                            if (raw != null) {
+                                raw[ro + i] = 0f;
+                            }
+                            if (el != null) {
+                                el[i] = 0f;
+                            }
+                        } else if (!element(c, chunk, base, i, wi)) {
+                            return;
+                        }
+                    } else {
+                        int j = i - b0;
+                        int s = bins.of(g[j]) + 1;
+                        int idx = base + (i & 3) * m1 + s;
+                        counts[idx]++;
+                        sums[idx] += loss[j];
+                        slot[i] = (short) s;
+                        if (raw != null) {
+                            raw[ro + i] = (float) deriv[j];
+                        }
+                        if (el != null) {
+                            el[i] = (float) loss[j];
+                        }
+                    }
+                    weightSum += wi;
                 }
             }
         }
         c.totParts[chunk] = weightSum;
+    }
+
+    /** One element by the definitions: validation (false after recording an error), then as the block loop. */
+    private boolean element(Call c, int chunk, int base, int i, float wi) {
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
+        if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_PRED, i);
+            return false;
+        }
+        if (!(Math.abs(ti) <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_TARGET, i);
+            return false;
+        }
+        if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_WEIGHT, i);
+            return false;
+        }
+        float[] raw = c.raw;
+        float[] el = c.elementLoss;
+        if (wi == 0f) {
+            c.slot[i] = 0;
+            if (raw != null) {
+                raw[c.rawOff + i] = 0f;
+            }
+            if (el != null) {
+                el[i] = 0f;
+            }
+            return true;
+        }
+        double d = (double) xi - ti;
+        double q = d * d + mu2;
+        double inv = 1.0 / Math.sqrt(q);
+        double l = q * inv - mu;
+        int s = bins.of(Math.abs(d) * inv) + 1;
+        int idx = base + (i & 3) * c.slots + s;
+        c.counts[idx]++;
+        c.lossSums[idx] += l;
+        c.slot[i] = (short) s;
+        if (raw != null) {
+            raw[c.rawOff + i] = (float) (d * inv);
+        }
+        if (el != null) {
+            el[i] = (float) l;
+        }
+        return true;
     }
 }
