@@ -49,6 +49,6 @@ public record LossInput(Tensor pred, Tensor target, Tensor labelWeight) {
 
     /** True when the label weight has one entry per row that applies to the whole row. */
     public boolean rowWeights() {
-        return labelWeight != null && labelWeight.shape().length == 1 && pred.shape().length > 1;
+        return labelWeight != null && labelWeight.rank() == 1 && pred.rank() > 1;
     }
 }

@@ -1,6 +1,5 @@
 package org.ghm4j.api.loss;
 
-import java.util.Arrays;
 import java.util.function.Function;
 import org.ghm4j.api.error.InputErrors;
 import org.ghm4j.api.state.BinStats;
@@ -128,12 +127,13 @@ public final class LossOutput {
 
     private static Tensor buffer(String name, Tensor current, boolean supplied, int[] shape,
                                  Function<int[], Tensor> factory) {
-        if (current != null && Arrays.equals(current.shape(), shape)) {
+        if (current != null && current.hasShape(shape)) {
             return current;
         }
         if (supplied) {
-            throw InputErrors.shape(name, current.shape(), "pred", shape, "a supplied output must have the shape of the result");
+            throw InputErrors.shape(name, current.shape(), "pred", shape.clone(),
+                    "a supplied output must have the shape of the result");
         }
-        return factory.apply(shape);
+        return factory.apply(shape.clone());
     }
 }

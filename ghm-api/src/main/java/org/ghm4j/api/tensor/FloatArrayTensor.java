@@ -36,6 +36,16 @@ public final class FloatArrayTensor implements Tensor {
     }
 
     @Override
+    public int rank() {
+        return shape.length;
+    }
+
+    @Override
+    public int dim(int d) {
+        return shape[d];
+    }
+
+    @Override
     public int length() {
         return length;
     }

@@ -20,6 +20,29 @@ public interface Tensor {
     /** Number of elements, the product of the shape. */
     int length();
 
+    /** Number of dimensions, {@code shape().length}, without copying the shape. */
+    default int rank() {
+        return shape().length;
+    }
+
+    /** Size of dimension {@code d}, {@code shape()[d]}, without copying the shape. */
+    default int dim(int d) {
+        return shape()[d];
+    }
+
+    /** True when the shape equals {@code shape}; no copy on the built-in tensors. */
+    default boolean hasShape(int[] shape) {
+        if (rank() != shape.length) {
+            return false;
+        }
+        for (int d = 0; d < shape.length; d++) {
+            if (dim(d) != shape[d]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     DType dtype();
 
     MemoryKind memory();

@@ -101,7 +101,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
 
     private double run(Work w, LossInput input, LossOutput output, boolean commit) {
         Call c = w.call;
-        int[] shape = input.pred().shape();
+        int[] shape = w.shapeOf(input.pred());
         Function<int[], Tensor> buffers = input.pred().dtype() == DType.FLOAT64 ? DOUBLE_BUFFERS : FLOAT_BUFFERS;
         c.layout(shape, m);
         c.bindInputs(input.pred(), input.target(), input.labelWeight(), input.rowWeights());
@@ -268,6 +268,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         final float[] factor;
         final float[] beta;
         private float[] rowLoss = new float[0];
+        private int[] shape = new int[0];
 
         Work(int m) {
             binCounts = new long[m];
@@ -285,6 +286,17 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
                 // last chunk first: pass 1 just wrote it, so its slots and derivatives may still be cached
                 pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);
             }
+        }
+
+        /** pred's shape in an array kept for the next call (callers must not keep it). */
+        int[] shapeOf(Tensor pred) {
+            if (shape.length != pred.rank()) {
+                shape = new int[pred.rank()];
+            }
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = pred.dim(d);
+            }
+            return shape;
         }
 
         float[] rowLoss(int rows) {

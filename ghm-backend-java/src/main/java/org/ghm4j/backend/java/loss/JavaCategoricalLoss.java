@@ -47,14 +47,14 @@ final class JavaCategoricalLoss extends AbstractJavaLoss {
 
     @Override
     void checkShapes(LossInput input) {
-        int[] p = input.pred().shape();
-        if (p.length != 2) {
-            throw new org.ghm4j.api.error.ShapeMismatchException("pred has shape " + java.util.Arrays.toString(p)
+        if (input.pred().rank() != 2) {
+            throw new org.ghm4j.api.error.ShapeMismatchException("pred has shape "
+                    + java.util.Arrays.toString(input.pred().shape())
                     + "; categorical GHM-C needs rows of class scores [N, C] (GHM-3.1)");
         }
         if (input.labelWeight() != null && !input.rowWeights()) {
-            throw InputErrors.shape("labelWeight", input.labelWeight().shape(), "pred", p,
-                    "categorical GHM-C takes a row mask of shape [" + p[0] + "] (GHM-3.1, D-6)");
+            throw InputErrors.shape("labelWeight", input.labelWeight().shape(), "pred", input.pred().shape(),
+                    "categorical GHM-C takes a row mask of shape [" + input.pred().dim(0) + "] (GHM-3.1, D-6)");
         }
     }
 
