@@ -12,6 +12,7 @@ public final class Scratch {
     private double[] doubles = new double[0];
     private double[] doubles2 = new double[0];
     private double[] doubles3 = new double[0];
+    private double[] doubles4 = new double[0];
     private int[] ints = new int[0];
     private byte[] bytes = new byte[0];
 
@@ -58,6 +59,13 @@ public final class Scratch {
             doubles3 = new double[n];
         }
         return doubles3;
+    }
+
+    public double[] doubles4(int n) {
+        if (doubles4.length < n) {
+            doubles4 = new double[n];
+        }
+        return doubles4;
     }
 
     public int[] ints(int n) {

@@ -81,6 +81,23 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         return predShape;
     }
 
+    /**
+     * True when this call uses the fused scheme: pass 1 only validates and counts, and
+     * {@link #pass2Fused} computes loss, gradient and weights with the factors known.
+     */
+    boolean fused(Call c) {
+        return false;
+    }
+
+    /**
+     * Fused pass 2 over the rows of {@code chunk}: gradient_i = lossWeight beta_i raw_i / norm into
+     * {@code c.raw}, weights into {@code weightsArr} when not null, and the chunk's loss
+     * sum_i f_slot(i) l_i into {@code c.lossParts[chunk]}.
+     */
+    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
+        throw new IllegalStateException("not fused");
+    }
+
     /** Row-wise pass 2 (categorical from logits). */
     void pass2Rows(Call c, int chunk, float[] factor) {
         throw new IllegalStateException("not row-wise");
@@ -160,8 +177,10 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             double f = lossWeight * beta / norm;
             w.beta[s] = (float) beta;
             w.factor[s] = (float) f;
+            w.factorD[s] = f;
             loss += f * w.slotLoss[s];
         }
+        boolean fused = fused(c);
 
         Tensor weights = output.wantsWeights() ? output.weightsBuffer(shape, buffers) : null;
         float[] weightsArr = null;
@@ -181,14 +200,20 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         } else {
             output.clearElementLoss();
         }
-        if (c.raw != null || weightsArr != null || none) {
-            w.pass = 2;
+        if (c.raw != null || weightsArr != null || none || fused) {
+            w.pass = fused ? 3 : 2;
             w.weightsArr = weightsArr;
             w.weightsOff = weightsOff;
             w.rowLossArr = rowLoss;
             workers.run(c.chunks, w);
             w.weightsArr = null;
             w.rowLossArr = null;
+        }
+        if (fused) {
+            loss = 0.0;
+            for (int ch = 0; ch < c.chunks; ch++) {
+                loss += c.lossParts[ch];
+            }
         }
         if (grad != null && !(grad instanceof FloatArrayTensor)) {
             grad.copyFrom(c.raw, 0);
@@ -266,6 +291,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         final double[] binValue;
         final double[] slotLoss;
         final float[] factor;
+        final double[] factorD;
         final float[] beta;
         private float[] rowLoss = new float[0];
         private int[] shape = new int[0];
@@ -275,6 +301,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             binValue = new double[m];
             slotLoss = new double[m + 1];
             factor = new float[m + 1];
+            factorD = new double[m + 1];
             beta = new float[m + 1];
         }
 
@@ -282,6 +309,8 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         public void run(int chunk) {
             if (pass == 1) {
                 pass1(call, chunk);
+            } else if (pass == 3) {
+                pass2Fused(call, chunk, factorD, beta, weightsArr, weightsOff);
             } else {
                 // last chunk first: pass 1 just wrote it, so its slots and derivatives may still be cached
                 pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);

@@ -63,6 +63,8 @@ final class Call {
     long[] counts;
     double[] lossSums;
     double[] totParts;
+    /** Per-chunk loss of the fused scheme. */
+    double[] lossParts;
     int[] errIndex;
     byte[] errArg;
 
@@ -83,6 +85,7 @@ final class Call {
         counts = scratch.longs(chunks * LANES * slots);
         lossSums = scratch.doubles(chunks * LANES * slots);
         totParts = scratch.doubles2(chunks);
+        lossParts = scratch.doubles4(chunks);
         errIndex = scratch.ints(chunks);
         errArg = scratch.bytes(chunks);
         java.util.Arrays.fill(counts, 0, chunks * LANES * slots, 0L);

@@ -49,19 +49,23 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /**
-     * Pass 1. From logits with a reduced loss, blocks of {@link MathKernels#BLOCK} elements go through
-     * the vectorized kernels (exp, 1 / (1 + e), log(1 + e) for the whole block) and then one scalar
-     * loop that bins hard-target elements with {@link LogitBins} and accumulates counts and losses per
-     * slot. Everything else (soft targets, zero or bad weights, non-finite values, probabilities,
-     * {@code Reduction.NONE}) goes element by element through {@link #element}.
+     * From logits with a reduced loss the fused scheme runs: pass 1 ({@link #pass1Counts}) only
+     * validates and counts, binning hard-target elements with {@link LogitBins} (no exp needed);
+     * pass 2 ({@link #pass2Fused}) computes loss and gradient with the factors known. Probabilities
+     * and {@code Reduction.NONE} go element by element through {@link #element} and the generic pass 2.
      */
     @Override
     void pass1(Call c, int chunk) {
-        if (probabilities || c.elementLoss != null) {
-            pass1Elements(c, chunk);
+        if (fused(c)) {
+            pass1Counts(c, chunk);
         } else {
-            pass1Blocks(c, chunk);
+            pass1Elements(c, chunk);
         }
+    }
+
+    @Override
+    boolean fused(Call c) {
+        return !probabilities && c.elementLoss == null;
     }
 
     private void pass1Elements(Call c, int chunk) {
@@ -82,11 +86,73 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         }
     }
 
-    private void pass1Blocks(Call c, int chunk) {
+    /** Fused pass 1: validation and bin counts only. */
+    private void pass1Counts(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
-        final double[] sums = c.lossSums;
+        final float[] x = c.pred;
+        final int xo = c.predOff;
+        final float[] t = c.target;
+        final int to = c.targetOff;
+        final float[] w = c.weight;
+        final int wo = c.weightOff;
+        final int cols = c.cols;
+        final char[] bucket = logitBins.bucket();
+        final float[] thr = logitBins.thresholds();
+        final int stride = logitBins.stride();
+        final int end = c.rowEnd(chunk) * cols;
+        // one run per row, or one for the chunk when the weights are per element
+        int r = c.rowStart(chunk);
+        int i = r * cols;
+        while (i < end) {
+            int runEnd = w == null ? Math.min(end, (r + 1) * cols) : end;
+            float wr = c.rowWeightOf(chunk, r++);
+            if (wr < 0f) {
+                return;
+            }
+            if (wr == 0f) {
+                // a masked row: validated out of the hot loop
+                for (; i < runEnd; i++) {
+                    if (slotOf(c, chunk, i, 0f) < 0) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            for (; i < runEnd; i++) {
+                float wi = w == null ? wr : w[wo + i];
+                int xb = Float.floatToRawIntBits(x[xo + i]);
+                int tb = Float.floatToRawIntBits(t[to + i]);
+                int flip = (tb >>> 23) & 1;
+                boolean hard = ((xb & 0x7F800000) != 0x7F800000) & ((tb & 0x7FFFFFFF) == flip * 0x3F800000);
+                if (hard & wi > 0f & wi <= Float.MAX_VALUE) {
+                    int sBits = xb ^ (flip << 31);
+                    int k = bucket[sBits >>> 16];
+                    if (k >= LogitBins.AMBIGUOUS) {
+                        k = refine(Float.intBitsToFloat(sBits), k - LogitBins.AMBIGUOUS, thr, flip * stride + 1);
+                    }
+                    counts[base + (i & 3) * m1 + k + 1]++;
+                } else if (!(hard & wi == 0f)) {
+                    // a soft target or a bad value (recorded)
+                    int s = slotOf(c, chunk, i, wi);
+                    if (s < 0) {
+                        return;
+                    }
+                    counts[base + (i & 3) * m1 + s]++;
+                }
+            }
+        }
+    }
+
+    /**
+     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements: the vectorized kernels give
+     * e = exp(-|x|), 1 / (1 + e) and log(1 + e) for the whole block; then per element f = factor of its
+     * slot, loss += f * l with l = max(s, 0) + log(1 + e) (= max(x, 0) - x t + log(1 + e) for hard t),
+     * gradient = f * (p - t) = f * (+-sigmoid(s)). Pass 1 validated every element.
+     */
+    @Override
+    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
         final float[] x = c.pred;
         final int xo = c.predOff;
         final float[] t = c.target;
@@ -95,7 +161,6 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int wo = c.weightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
-        final short[] slot = c.slot;
         final int cols = c.cols;
         final char[] bucket = logitBins.bucket();
         final float[] thr = logitBins.thresholds();
@@ -106,71 +171,125 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final double[] q = buffers[2];
         final double[] lp = buffers[3];
         final int hi = c.rowEnd(chunk) * cols;
+        double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int end = Math.min(hi, b0 + MathKernels.BLOCK);
             MathKernels.widen(x, xo + b0, a, end - b0);
             MathKernels.expNegBlock(a, e, end - b0);
             MathKernels.sigmoidLogBlock(e, q, lp, end - b0);
-            // one run per row, or per block when the weights are per element (no division per row:
-            // rows may be 4 elements long)
             int r = b0 / cols;
             int i = b0;
             while (i < end) {
                 int runEnd = w == null ? Math.min(end, (r + 1) * cols) : end;
                 float wr = c.rowWeightOf(chunk, r++);
-                if (wr < 0f) {
-                    return;
-                }
                 if (wr == 0f) {
-                    // a masked row: validated and zeroed out of the hot loop
                     for (; i < runEnd; i++) {
-                        if (!element(c, chunk, base, i, 0f)) {
-                            return;
-                        }
+                        zero(raw, ro, weightsArr, weightsOff, i);
                     }
                     continue;
                 }
                 for (; i < runEnd; i++) {
                     float wi = w == null ? wr : w[wo + i];
-                    int xb = Float.floatToRawIntBits(x[xo + i]);
-                    int tb = Float.floatToRawIntBits(t[to + i]);
+                    float xi = x[xo + i];
+                    float ti = t[to + i];
+                    int tb = Float.floatToRawIntBits(ti);
                     int flip = (tb >>> 23) & 1;
-                    boolean hard = ((xb & 0x7F800000) != 0x7F800000) & ((tb & 0x7FFFFFFF) == flip * 0x3F800000);
-                    if (!hard | !(wi > 0f && wi <= Float.MAX_VALUE)) {
-                        if (hard & wi == 0f) {
-                            slot[i] = 0;
-                            if (raw != null) {
-                                raw[ro + i] = 0f;
-                            }
-                        } else if (!element(c, chunk, base, i, wi)) {
-                            // a soft target, or a bad value (recorded)
-                            return;
-                        }
-                    } else {
-                        int sBits = xb ^ (flip << 31);
+                    boolean hard = (tb & 0x7FFFFFFF) == flip * 0x3F800000;
+                    if (hard & wi > 0f) {
+                        int sBits = Float.floatToRawIntBits(xi) ^ (flip << 31);
                         float s = Float.intBitsToFloat(sBits);
                         int k = bucket[sBits >>> 16];
                         if (k >= LogitBins.AMBIGUOUS) {
-                            k -= LogitBins.AMBIGUOUS;
-                            int tOff = flip * stride + 1;
-                            while (s >= thr[tOff + k]) {
-                                k++;
-                            }
+                            k = refine(s, k - LogitBins.AMBIGUOUS, thr, flip * stride + 1);
                         }
                         int j = i - b0;
-                        int idx = base + (i & 3) * m1 + k + 1;
-                        counts[idx]++;
-                        sums[idx] += Math.max(s, 0f) + lp[j];
-                        slot[i] = (short) (k + 1);
+                        double f = factor[k + 1];
+                        loss += f * (Math.max(s, 0f) + lp[j]);
                         if (raw != null) {
-                            // p - t = +-sigmoid(s), the sign from t
                             double g = s >= 0f ? q[j] : e[j] * q[j];
-                            raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) g) | (flip << 31));
+                            raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) (f * g)) | (flip << 31));
                         }
+                        if (weightsArr != null) {
+                            weightsArr[weightsOff + i] = beta[k + 1];
+                        }
+                    } else if (wi == 0f) {
+                        zero(raw, ro, weightsArr, weightsOff, i);
+                    } else {
+                        loss += softTarget(c, i, factor, beta, weightsArr, weightsOff);
                     }
                 }
             }
         }
+        c.lossParts[chunk] = loss;
+    }
+
+    /** The bin of an ambiguous bucket: step up past the thresholds at or below s. */
+    private static int refine(float s, int k, float[] thr, int off) {
+        while (s >= thr[off + k]) {
+            k++;
+        }
+        return k;
+    }
+
+    private static void zero(float[] raw, int ro, float[] weightsArr, int weightsOff, int i) {
+        if (raw != null) {
+            raw[ro + i] = 0f;
+        }
+        if (weightsArr != null) {
+            weightsArr[weightsOff + i] = 0f;
+        }
+    }
+
+    /** Fused pass 2 for a valid element with a soft target: its weighted loss; writes gradient and weight. */
+    private double softTarget(Call c, int i, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
+        double xd = xi;
+        double e = MathKernels.expNeg(Math.abs(xd));
+        double inv = 1.0 / (1.0 + e);
+        double d = (xd >= 0 ? inv : e * inv) - ti;
+        int s = logitBin(xi, ti, Math.abs(d)) + 1;
+        if (c.raw != null) {
+            c.raw[c.rawOff + i] = (float) (factor[s] * d);
+        }
+        if (weightsArr != null) {
+            weightsArr[weightsOff + i] = beta[s];
+        }
+        return factor[s] * (Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e));
+    }
+
+    /**
+     * The slot of element i of a fused call (0 when its weight is 0), or -1 after recording a bad
+     * value: validation as {@link #element}, bin from g computed with the scalar kernels.
+     */
+    private int slotOf(Call c, int chunk, int i, float wi) {
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
+        if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_PRED, i);
+            return -1;
+        }
+        if (!(ti >= 0f && ti <= 1f)) {
+            c.fail(chunk, Call.ARG_TARGET, i);
+            return -1;
+        }
+        if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
+            c.fail(chunk, Call.ARG_WEIGHT, i);
+            return -1;
+        }
+        if (wi == 0f) {
+            return 0;
+        }
+        double xd = xi;
+        double e = MathKernels.expNeg(Math.abs(xd));
+        double inv = 1.0 / (1.0 + e);
+        return logitBin(xi, ti, Math.abs((xd >= 0 ? inv : e * inv) - ti)) + 1;
+    }
+
+    /** The bin of logit x with target t from an approximate g, rechecked near an edge (D-3). */
+    private int logitBin(float x, float t, double g) {
+        int k = bins.of(g);
+        return bins.nearEdge(g, k, EDGE_RECHECK) ? bins.of(LogitBins.referenceG(x, t)) : k;
     }
 
     /**
@@ -220,11 +339,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             double inv = 1.0 / (1.0 + e);
             double p = xd >= 0 ? inv : e * inv;
             d = p - ti;
-            double g = Math.abs(d);
-            k = bins.of(g);
-            if (bins.nearEdge(g, k, EDGE_RECHECK)) {
-                k = bins.of(LogitBins.referenceG(xi, ti));
-            }
+            k = logitBin(xi, ti, Math.abs(d));
             l = Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e);
         }
         int s = k + 1;
