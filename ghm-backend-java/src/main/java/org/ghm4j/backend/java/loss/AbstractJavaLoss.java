@@ -26,6 +26,8 @@ import org.ghm4j.backend.java.kernel.Workers;
  * and element losses per slot. Then, serially: combine chunks in order, one {@link EmaDensity#apply}
  * (synchronizer, atomic EMA update), per-slot factors f_s = lossWeight * beta_s / norm, and
  * loss = sum_s f_s * L_s. Pass 2 (per chunk): gradient_i = raw_i * f_slot(i), weights_i = beta_slot(i).
+ * A loss may instead use the fused scheme ({@link #fused}): pass 1 only validates and counts, and
+ * its own pass 2 computes loss, gradient and weights with the factors known (GHM-C from logits).
  *
  * <p>Computes in float64 per element from float32 data; float64 tensors are read as float32.
  */
@@ -312,7 +314,6 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             } else if (pass == 3) {
                 pass2Fused(call, chunk, factorD, beta, weightsArr, weightsOff);
             } else {
-                // last chunk first: pass 1 just wrote it, so its slots and derivatives may still be cached
                 pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);
             }
         }
