@@ -227,6 +227,15 @@ class JavaBackendTest {
             assertEquals("[GHM-INPUT-RANGE] target[3, 1] (flat index 13 of shape [50, 4]) is 1.5, outside [0, 1]"
                     + " (GHM-C targets lie in [0, 1], GHM-6.3)", range.getMessage());
 
+            // -1 and -0 have the bit patterns of the hard targets 1 and 0 but for the sign: -1 is refused
+            target[13] = -1f;
+            target[14] = -0f;
+            range = assertThrows(InvalidInputException.class, () -> loss.compute(
+                    LossInput.of(good.pred(), Tensor.of(target, 50, 4), good.labelWeight())));
+            assertEquals("[GHM-INPUT-RANGE] target[3, 1] (flat index 13 of shape [50, 4]) is -1.0, outside [0, 1]"
+                    + " (GHM-C targets lie in [0, 1], GHM-6.3)", range.getMessage());
+            assertEquals(before, loss.snapshot());
+
             float[] w = new float[50];
             java.util.Arrays.fill(w, 1f);
             w[44] = -1f;

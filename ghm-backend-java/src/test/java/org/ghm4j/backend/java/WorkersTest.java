@@ -35,6 +35,28 @@ class WorkersTest {
     }
 
     @Test
+    void theHelpersReallyRunChunks() {
+        // two chunks that can only both finish when two threads run them at the same time
+        try (Workers workers = new Workers(2)) {
+            for (int call = 0; call < 50; call++) {
+                java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+                java.util.concurrent.atomic.AtomicInteger met = new java.util.concurrent.atomic.AtomicInteger();
+                workers.run(2, c -> {
+                    both.countDown();
+                    try {
+                        if (both.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                            met.incrementAndGet();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertEquals(2, met.get(), "call " + call + ": the two chunks did not run at the same time");
+            }
+        }
+    }
+
+    @Test
     void aChunkExceptionReachesTheCallerAfterTheOtherChunksAndTheNextCallWorks() {
         try (Workers workers = new Workers(2)) {
             IllegalStateException boom = new IllegalStateException("chunk 5");

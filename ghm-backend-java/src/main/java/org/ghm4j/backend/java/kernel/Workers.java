@@ -14,23 +14,29 @@ import java.util.concurrent.locks.ReentrantLock;
  * combined in chunk order are identical for any thread count (GHM-7.5).
  *
  * <p>Nothing is allocated per call: the helper tasks are reused, and a call is published as one
- * {@code (generation, next chunk)} word that helpers claim chunks from by compare-and-set, so a late
- * helper can only ever claim a chunk of the call in progress. Helpers are never joined; the caller
+ * {@code (generation, chunk count, next chunk)} word that helpers claim chunks from by
+ * compare-and-set, so a late helper can only ever claim a chunk of the call in progress. Helpers are never joined; the caller
  * waits for the count of finished chunks (spinning briefly, then parked), so it never returns while
  * a chunk of its call still runs; an exception of a chunk is rethrown to the caller. One call uses the
  * helpers at a time; a concurrent second call runs its chunks on its own thread.
  */
 public final class Workers implements AutoCloseable {
     private static final int SPINS = 1 << 12;
+    private static final int COUNT_BITS = 20;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+    /** Calls with more chunks than this run on the calling thread (the loss kernels make at most ~2^15). */
+    static final int MAX_CHUNKS = (int) COUNT_MASK;
 
     private final int threads;
     private final ForkJoinPool pool;
     private final Helper[] helpers;
     private final ReentrantLock busy = new ReentrantLock();
-    /** Generation in the high 32 bits, next unclaimed chunk in the low 32 bits. */
+    /**
+     * The call in progress as one word: generation (high 24 bits), its chunk count (20 bits) and the
+     * next unclaimed chunk (low 20 bits), so a claim is checked against the count of its own call.
+     */
     private final AtomicLong state = new AtomicLong();
     private final AtomicInteger finished = new AtomicInteger();
-    private volatile int chunks;
     private volatile ChunkBody body;
     private volatile Thread caller;
     /** The first exception a chunk threw in the current call (rethrown by the caller). */
@@ -53,7 +59,7 @@ public final class Workers implements AutoCloseable {
     }
 
     public void run(int n, ChunkBody work) {
-        if (helpers.length == 0 || n <= 1 || !busy.tryLock()) {
+        if (helpers.length == 0 || n <= 1 || n > MAX_CHUNKS || !busy.tryLock()) {
             for (int c = 0; c < n; c++) {
                 work.run(c);
             }
@@ -61,16 +67,18 @@ public final class Workers implements AutoCloseable {
         }
         try {
             body = work;
-            chunks = n;
             caller = Thread.currentThread();
             failure = null;
             finished.set(0);
-            long generation = (state.get() >>> 32) + 1;
-            state.set(generation << 32);
+            long generation = (state.get() >>> (2 * COUNT_BITS)) + 1;
+            state.set(generation << (2 * COUNT_BITS) | (long) n << COUNT_BITS);
             for (int h = 0, wanted = Math.min(helpers.length, n - 1); h < wanted; h++) {
                 Helper helper = helpers[h];
-                if (helper.isDone()) {
-                    helper.reinitialize();
+                if (!helper.submitted || helper.isDone()) {
+                    if (helper.submitted) {
+                        helper.reinitialize();
+                    }
+                    helper.submitted = true;
                     pool.execute(helper);
                 }
                 // else: still queued or running; it claims chunks of this call when it gets to them
@@ -101,13 +109,14 @@ public final class Workers implements AutoCloseable {
     private void drain() {
         for (;;) {
             long st = state.get();
-            int next = (int) st;
-            int n = chunks;
+            int next = (int) (st & COUNT_MASK);
+            int n = (int) ((st >>> COUNT_BITS) & COUNT_MASK);
             if (next >= n) {
                 return;
             }
             if (state.compareAndSet(st, st + 1)) {
-                // the claim succeeded, so the call of st is still in progress and body is its body
+                // the claim succeeded, so the call of st still had an unclaimed chunk: it cannot have
+                // finished, the caller has not started the next one, and body is this call's body
                 try {
                     body.run(next);
                 } catch (Throwable t) {
@@ -132,6 +141,8 @@ public final class Workers implements AutoCloseable {
     /** A reusable pool task: drains whatever call is in progress when it runs. */
     private final class Helper extends ForkJoinTask<Void> {
         private static final long serialVersionUID = 1L;
+        /** False until the first submission (a task never forked does not count as done). */
+        boolean submitted;
 
         @Override
         public Void getRawResult() {

@@ -125,7 +125,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                 int xb = Float.floatToRawIntBits(x[xo + i]);
                 int tb = Float.floatToRawIntBits(t[to + i]);
                 int flip = (tb >>> 23) & 1;
-                boolean hard = ((xb & 0x7F800000) != 0x7F800000) & ((tb & 0x7FFFFFFF) == flip * 0x3F800000);
+                boolean hard = ((xb & 0x7F800000) != 0x7F800000) & isHardTarget(tb);
                 if (hard & wi > 0f & wi <= Float.MAX_VALUE) {
                     int sBits = xb ^ (flip << 31);
                     int k = bucket[sBits >>> 16];
@@ -194,7 +194,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                     float ti = t[to + i];
                     int tb = Float.floatToRawIntBits(ti);
                     int flip = (tb >>> 23) & 1;
-                    boolean hard = (tb & 0x7FFFFFFF) == flip * 0x3F800000;
+                    boolean hard = isHardTarget(tb);
                     if (hard & wi > 0f) {
                         int sBits = Float.floatToRawIntBits(xi) ^ (flip << 31);
                         float s = Float.intBitsToFloat(sBits);
@@ -221,6 +221,11 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             }
         }
         c.lossParts[chunk] = loss;
+    }
+
+    /** True for the bits of 0.0f, -0.0f and 1.0f (not -1.0f, which is out of range). */
+    private static boolean isHardTarget(int tBits) {
+        return (tBits & 0x7FFFFFFF) == 0 | tBits == 0x3F800000;
     }
 
     /** The bin of an ambiguous bucket: step up past the thresholds at or below s. */
