@@ -12,6 +12,8 @@ import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.LogitBins;
+import org.ghm4j.backend.java.kernel.MathKernels;
 
 /**
  * GHM-C (GHM-2, logits or probabilities) and GHM-R (GHM-4) on native memory: the losses whose
@@ -22,7 +24,8 @@ import org.ghm4j.api.tensor.Tensor;
  *   <li>pass 1 over fixed chunks of 64k elements: check every value (GHM-6), compute g and the
  *       element loss l in float64 (D-3), bin g by the float32 edges (GHM-1.2), count R_k and sum
  *       L_k = sum of l over bin k per chunk; write dl/dpred into the gradient buffer and the bin
- *       index into scratch;</li>
+ *       index into scratch (GHM-C from logits in blocks of 512 through the vectorized kernels, hard
+ *       targets binned without g, see {@link #logits});</li>
  *   <li>combine the chunks in chunk order, throw the first bad input (state untouched, GHM-5.3),
  *       then {@code EmaDensity.apply} gives beta_k (GHM-1.5/1.6);</li>
  *   <li>loss = lossWeight * sum_k beta_k L_k / tot (MEAN; SUM and NONE without / tot, GHM-1.9);
@@ -38,13 +41,12 @@ import org.ghm4j.api.tensor.Tensor;
 final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
     private static final double PROB_EPS = 1e-7;
     /**
-     * GHM-C sums log(1 + e_i) per bin as log(prod (1 + e_i)), flushed to the sum before the product
-     * (each factor in [1, 2]) can overflow: a multiplication instead of a log per element. The
-     * product's relative rounding error grows by 2^-53 per factor, about 1e-13 at a flush.
+     * Well above the error of g from the block kernels (below 1e-13), far below the spacing of g
+     * between neighbouring float32 logits near an edge.
      */
-    private static final double PRODUCT_FLUSH = 0x1p960;
-    /** Below this, log(1 + e) = e (1 - e/2) to double precision is added directly instead of multiplied in. */
-    private static final double PRODUCT_MIN = 0x1p-26;
+    private static final double EDGE_RECHECK = 1e-12;
+    /** {@link #logitElement}'s result after recording bad input. */
+    private static final int FAILED = -2;
 
     private enum Kind { LOGITS, PROBABILITIES, ASL1 }
 
@@ -53,6 +55,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
     private final double mu;
     private final double lossWeight;
     private final Reduction reduction;
+    /** GHM-C bins of float32 logits with hard targets; null for probabilities and GHM-R. */
+    private final LogitBins logitBins;
 
     Nd4jElementwiseLoss(ForkJoinPool pool, GhmcConfig config) {
         super(pool, config);
@@ -61,6 +65,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         this.mu = 0;
         this.lossWeight = config.lossWeight();
         this.reduction = config.reduction();
+        this.logitBins = kind == Kind.LOGITS ? new LogitBins(config.estimatorConfig().edges()) : null;
     }
 
     Nd4jElementwiseLoss(ForkJoinPool pool, GhmrConfig config) {
@@ -70,6 +75,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         this.mu = config.mu();
         this.lossWeight = config.lossWeight();
         this.reduction = config.reduction();
+        this.logitBins = null;
     }
 
     @Override
@@ -146,13 +152,16 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             }
         }
         loss *= factor;
-        double[] scale = s.binScale;
+        double[] betaAt = s.binBeta;
+        double[] gradScale = s.binScale;
+        double[] lossScale = s.binLossScale;
         for (int k = 0; k < bins; k++) {
-            scale[k] = beta[k] * factor;
+            betaAt[k + 1] = beta[k];
+            gradScale[k + 1] = beta[k] * factor;
+            lossScale[k + 1] = beta[k] * lossWeight;
         }
         if (grad != null || weightsOut != null || elementLoss != null) {
-            double lw = lossWeight;
-            Chunks.run(pool, chunks, c -> pass2(s, c, n, beta, scale, lw, grad, weightsOut, elementLoss));
+            Chunks.run(pool, chunks, c -> pass2(s, c, n, betaAt, gradScale, lossScale, grad, weightsOut, elementLoss));
         }
         if (gradT != null) {
             s.flush(gradT, Scratch.OUT_GRAD);
@@ -217,77 +226,224 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         return v;
     }
 
+    /**
+     * GHM-C pass 1 from logits, in blocks of {@link MathKernels#BLOCK} elements whose inputs are
+     * copied out of native memory. With float32 logits and targets (the common case): the vectorized
+     * kernels give e = exp(-|x|), q = 1 / (1 + e) and log(1 + e) for the whole block, then three loops:
+     * <ol>
+     *   <li>l and dl/dx of every element as if its target were 0 or 1, also vectorized: with
+     *       sgn = 1 - 2t and s = sgn x (s = x for t = 0, -x for t = 1), max(x, 0) - x t = max(s, 0),
+     *       so l = max(s, 0) + log(1 + e), and dl/dx = p - t = sgn sigmoid(s) = sgn q max(e, [s > 0])
+     *       (sigmoid(s) is q for s >= 0 and e q below; at s = 0, e = 1). Branch-free: the signs of
+     *       the logits need not be predictable;</li>
+     *   <li>the bins: an element with a finite logit, a target of exactly 0 or 1 and a label weight in
+     *       (0, max] is binned by {@link LogitBins} without g; the other elements of a row (or block)
+     *       then go through {@link #logitElement}, in order, which overwrites their l and dl/dx; the
+     *       elements of a row with label weight 0 are only checked;</li>
+     *   <li>counts and loss sums per bin. (Accumulating in the loop before is much slower: the address
+     *       of each read-modify-write then depends on a table lookup just before it.)</li>
+     * </ol>
+     * Other input (float64 logits, or a float64 target or element weight) goes element by element
+     * through {@link #logitElement} with the scalar kernels, accurate for every |x| (the block exp
+     * stops at |x| = 88, where e is below float32's smallest normal number). Gradient and element
+     * losses are staged per block and copied to the outputs after it.
+     */
     private void logits(Elements e) {
-        Scratch s = e.s;
-        int c = e.c;
         Vec pred = e.pred;
-        Vec target = e.target;
-        Vec grad = e.grad;
-        Vec elementLoss = e.elementLoss;
-        boolean weighted = e.weight != null;
-        short[] binOf = s.bins;
-        long[] counts = s.chunkCounts;
-        double[] sums = s.chunkLoss;
-        double[] products = s.chunkProduct;
+        Vec weight = e.weight;
+        boolean rowWeights = weight != null && e.perRow > 0;
+        Vec.F32 pred32 = pred instanceof Vec.F32 f ? f : null;
+        Vec.F32 target32 = e.target instanceof Vec.F32 f ? f : null;
+        Vec.F32 weight32 = !rowWeights && weight instanceof Vec.F32 f ? f : null;
+        boolean hardTargets = pred32 != null && target32 != null && (weight == null || rowWeights || weight32 != null);
+        short[] binOf = e.s.bins;
+        long[] counts = e.s.chunkCounts;
+        double[] sums = e.s.chunkLoss;
         int m = bins;
-        int base = c * Scratch.LANES * m;
-        double[] edge = edges;
+        int base = e.c * Scratch.LANES * m;
+        int perRow = e.perRow;
+        char[] bucket = logitBins.bucket();
+        float[] thr = logitBins.thresholds();
+        int stride = logitBins.stride();
+        double[][] kernel = MathKernels.blockBuffers();
+        double[] a = kernel[0];
+        double[] ex = kernel[1];
+        double[] q = kernel[2];
+        double[] lp = kernel[3];
+        BlockBuffers b = BlockBuffers.get();
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        double[] tw = b.targetWide;
+        float[] ws = b.weight;
+        int[] deferred = b.deferred;
+        double[] dOut = b.grad;
+        double[] lOut = b.loss;
         double[] rowState = {e.lo, 1.0};
-        for (int i = e.lo; i < e.hi; i++) {
-            double x = pred.get(i);
-            if (!(Math.abs(x) <= Double.MAX_VALUE)) {
-                Kernels.bad(s, c, PRED, i, x);
-                return;
-            }
-            double t = target.get(i);
-            if (!(t >= 0.0 && t <= 1.0)) {
-                Kernels.bad(s, c, TARGET, i, t);
-                return;
-            }
-            double w = weighted ? weightAt(e, i, rowState) : 1.0;
-            if (w != w) {
-                return;
-            }
-            if (!(w > 0.0)) {
-                binOf[i] = -1;
-                continue;
-            }
-            double ex = FastMath.expNeg(Math.abs(x));
-            double onePlus = 1.0 + ex;
-            double inv = 1.0 / onePlus;
-            double p = x >= 0.0 ? inv : ex * inv;
-            double d = p - t;
-            if (grad != null) {
-                grad.set(i, d);
-            }
-            int k = Kernels.bin(Math.abs(d), edge, m);
-            binOf[i] = (short) k;
-            int slot = base + (i & (Scratch.LANES - 1)) * m + k;
-            counts[slot]++;
-            double linear = Math.max(x, 0.0) - x * t;
-            if (elementLoss != null) {
-                double l = linear + FastMath.log1pUnit(ex);
-                sums[slot] += l;
-                elementLoss.set(i, l);
-            } else if (ex >= PRODUCT_MIN) {
-                // sum of log(1 + e) over the bin as the log of a product: one log per ~1000 elements
-                sums[slot] += linear;
-                double prod = products[slot] * onePlus;
-                if (prod > PRODUCT_FLUSH) {
-                    sums[slot] += Math.log(prod);
-                    prod = 1.0;
-                }
-                products[slot] = prod;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            if (pred32 != null) {
+                pred32.get(b0, xs, len);
+                MathKernels.widen(xs, 0, a, len);
             } else {
-                // 1 + e would lose e's digits; log(1 + e) = e (1 - e/2) to double precision here
-                sums[slot] += linear + ex * (1.0 - 0.5 * ex);
+                ((Vec.F64) pred).get(b0, a, len);
+            }
+            if (!hardTargets) {
+                // float64 input: the scalar kernels, accurate for every |x| (the block exp stops at 88)
+                for (int j = 0; j < len; j++) {
+                    double x = a[j];
+                    double exj = MathKernels.expNeg(Math.abs(x));
+                    int k = logitElement(e, b0 + j, j, rowState, x, exj, 1.0 / (1.0 + exj),
+                            MathKernels.log1pUnit(exj), dOut, lOut);
+                    if (k == FAILED) {
+                        return;
+                    }
+                    binOf[b0 + j] = (short) k;
+                }
+            } else {
+                MathKernels.expNegBlock(a, ex, len);
+                MathKernels.sigmoidLogBlock(ex, q, lp, len);
+                target32.get(b0, ts, len);
+                MathKernels.widen(ts, 0, tw, len);
+                for (int j = 0; j < len; j++) {
+                    double sgn = 1.0 - 2.0 * tw[j];
+                    double sv = a[j] * sgn;
+                    lOut[j] = Math.max(sv, 0.0) + lp[j];
+                    // [s > 0] as min(max(s * 2^1000, 0), 1): 1 for every positive double s, 0 otherwise
+                    dOut[j] = q[j] * Math.max(ex[j], Math.min(Math.max(sv * 0x1p1000, 0.0), 1.0)) * sgn;
+                }
+                if (weight32 != null) {
+                    weight32.get(b0, ws, len);
+                }
+                int row = rowWeights ? b0 / perRow : 0;
+                int j = 0;
+                while (j < len) {
+                    // one run per row with row weights, else the whole block
+                    int runEnd = len;
+                    if (rowWeights) {
+                        runEnd = (int) Math.min(len, (long) (row + 1) * perRow - b0);
+                        double wr = weight.get(row++);
+                        if (wr == 0.0) {
+                            // an ignored row: its elements are only checked (GHM-1.3, GHM-6)
+                            for (; j < runEnd; j++) {
+                                float xj = xs[j];
+                                float tj = ts[j];
+                                if (!(Math.abs(xj) <= Float.MAX_VALUE && tj >= 0f && tj <= 1f)) {
+                                    logitElement(e, b0 + j, j, rowState, a[j], ex[j], q[j], lp[j], dOut, lOut);
+                                    return;
+                                }
+                                binOf[b0 + j] = -1;
+                                dOut[j] = 0.0;
+                                lOut[j] = 0.0;
+                            }
+                            continue;
+                        }
+                        if (!(wr > 0.0 && wr <= Double.MAX_VALUE)) {
+                            // a bad row weight: by the definitions, which check it in today's order
+                            for (; j < runEnd; j++) {
+                                int k = logitElement(e, b0 + j, j, rowState, a[j], ex[j], q[j], lp[j], dOut, lOut);
+                                if (k == FAILED) {
+                                    return;
+                                }
+                                binOf[b0 + j] = (short) k;
+                            }
+                            continue;
+                        }
+                    }
+                    int others = 0;
+                    for (; j < runEnd; j++) {
+                        int xb = Float.floatToRawIntBits(xs[j]);
+                        int tb = Float.floatToRawIntBits(ts[j]);
+                        int flip = (tb >>> 23) & 1;
+                        float wi = weight32 != null ? ws[j] : 1f;
+                        // finite logit, target +-0 or exactly +1 (for flip = 1 the sign bit takes part in
+                        // the comparison, so -1 is not taken for 1), weight in (0, max]
+                        if (((xb & 0x7F800000) == 0x7F800000)
+                                | ((tb & (0x7FFFFFFF | (flip << 31))) != flip * 0x3F800000)
+                                | !(wi > 0f && wi <= Float.MAX_VALUE)) {
+                            // after the loop, in order: no call in this loop, whose values then stay in registers
+                            deferred[others++] = j;
+                            continue;
+                        }
+                        int sBits = xb ^ (flip << 31);
+                        int k = bucket[sBits >>> 16];
+                        if (k >= LogitBins.AMBIGUOUS) {
+                            // a threshold lies among the floats with these top 16 bits
+                            k -= LogitBins.AMBIGUOUS;
+                            float sv = Float.intBitsToFloat(sBits);
+                            int off = flip * stride + 1;
+                            while (sv >= thr[off + k]) {
+                                k++;
+                            }
+                        }
+                        binOf[b0 + j] = (short) k;
+                    }
+                    for (int o = 0; o < others; o++) {
+                        int jo = deferred[o];
+                        int k = logitElement(e, b0 + jo, jo, rowState, a[jo], ex[jo], q[jo], lp[jo], dOut, lOut);
+                        if (k == FAILED) {
+                            return;
+                        }
+                        binOf[b0 + jo] = (short) k;
+                    }
+                }
+            }
+            for (int j = 0; j < len; j++) {
+                int k = binOf[b0 + j];
+                if (k >= 0) {
+                    int slot = base + ((b0 + j) & (Scratch.LANES - 1)) * m + k;
+                    counts[slot]++;
+                    sums[slot] += lOut[j];
+                }
+            }
+            if (e.grad != null) {
+                e.grad.put(b0, dOut, len, b.narrow);
+            }
+            if (e.elementLoss != null) {
+                e.elementLoss.put(b0, lOut, len, b.narrow);
             }
         }
-        for (int slot = base, end = base + Scratch.LANES * m; slot < end; slot++) {
-            if (products[slot] != 1.0) {
-                sums[slot] += Math.log(products[slot]);
-            }
+    }
+
+    /**
+     * Element i (index j in its block) of GHM-C from logits by the definitions, given logit x,
+     * e = exp(-|x|), q = 1 / (1 + e) and lp = log(1 + e): checks pred, target and weight in that order
+     * ({@link #FAILED} after recording the first bad one), then g = |p - t|, its bin (returned), and
+     * l and dl/dx into the block's outputs; -1 and zeros for an invalid element. g within
+     * {@link #EDGE_RECHECK} of an inner edge is recomputed with {@link Kernels#referenceG}, so the bin
+     * is the one {@link LogitBins} gives for a hard target.
+     */
+    private int logitElement(Elements e, int i, int j, double[] rowState, double x, double ex, double q, double lp,
+                             double[] dOut, double[] lOut) {
+        if (!(Math.abs(x) <= Double.MAX_VALUE)) {
+            Kernels.bad(e.s, e.c, PRED, i, x);
+            return FAILED;
         }
+        double t = e.target.get(i);
+        if (!(t >= 0.0 && t <= 1.0)) {
+            Kernels.bad(e.s, e.c, TARGET, i, t);
+            return FAILED;
+        }
+        double w = weightAt(e, i, rowState);
+        if (w != w) {
+            return FAILED;
+        }
+        if (!(w > 0.0)) {
+            dOut[j] = 0.0;
+            lOut[j] = 0.0;
+            return -1;
+        }
+        double p = x >= 0.0 ? q : ex * q;
+        double d = p - t;
+        double g = Math.abs(d);
+        int m = bins;
+        int k = Kernels.bin(g, edges, m);
+        // g >= 0 = e_0 and g <= 1 < e_M: only the inner edges can be misjudged
+        if (k > 0 && g - edges[k] < EDGE_RECHECK || k < m - 1 && edges[k + 1] - g < EDGE_RECHECK) {
+            k = Kernels.bin(Kernels.referenceG(x, t), edges, m);
+        }
+        dOut[j] = d;
+        lOut[j] = Math.max(x, 0.0) - x * t + lp;
+        return k;
     }
 
     private void probabilities(Elements e) {
@@ -316,6 +472,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             }
             if (!(w > 0.0)) {
                 binOf[i] = -1;
+                zero(e, i);
                 continue;
             }
             boolean clipped = p < PROB_EPS || p > 1.0 - PROB_EPS;
@@ -364,6 +521,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             wsum += w;
             if (!(w > 0.0)) {
                 binOf[i] = -1;
+                zero(e, i);
                 continue;
             }
             double d = x - t;
@@ -384,33 +542,56 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         s.chunkExtra[c * 4] = wsum;
     }
 
-    private static void pass2(Scratch s, int c, int n, double[] beta, double[] scale, double lossWeight, Vec grad,
-                              Vec weightsOut, Vec elementLoss) {
+    /**
+     * Pass 2 over chunk c in blocks: every output element from its bin (index bin + 1 into the
+     * shifted per-bin factors, whose entry 0 is 0 for elements not counted, whose pass-1 outputs are 0).
+     */
+    /** An invalid element's outputs (pass 2 scales them by 0, which must not meet a stale NaN). */
+    private static void zero(Elements e, int i) {
+        if (e.grad != null) {
+            e.grad.set(i, 0.0);
+        }
+        if (e.elementLoss != null) {
+            e.elementLoss.set(i, 0.0);
+        }
+    }
+
+    private static void pass2(Scratch s, int c, int n, double[] betaAt, double[] gradScale, double[] lossScale,
+                              Vec grad, Vec weightsOut, Vec elementLoss) {
         int lo = c * Chunks.SIZE;
         int hi = Math.min(n, lo + Chunks.SIZE);
         short[] binOf = s.bins;
-        for (int i = lo; i < hi; i++) {
-            int k = binOf[i];
-            if (k < 0) {
-                if (grad != null) {
-                    grad.set(i, 0.0);
+        BlockBuffers b = BlockBuffers.get();
+        double[] v = b.grad;
+        float[] narrow = b.narrow;
+        for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, hi - b0);
+            if (grad instanceof Vec.F32 grad32) {
+                // the common case without the round trip through float64 staging
+                grad32.get(b0, narrow, len);
+                for (int j = 0; j < len; j++) {
+                    narrow[j] = (float) (narrow[j] * gradScale[binOf[b0 + j] + 1]);
                 }
-                if (weightsOut != null) {
-                    weightsOut.set(i, 0.0);
+                grad32.put(b0, narrow, len);
+            } else if (grad != null) {
+                grad.get(b0, v, len, narrow);
+                for (int j = 0; j < len; j++) {
+                    v[j] *= gradScale[binOf[b0 + j] + 1];
                 }
-                if (elementLoss != null) {
-                    elementLoss.set(i, 0.0);
-                }
-                continue;
-            }
-            if (grad != null) {
-                grad.set(i, grad.get(i) * scale[k]);
+                grad.put(b0, v, len, narrow);
             }
             if (weightsOut != null) {
-                weightsOut.set(i, beta[k]);
+                for (int j = 0; j < len; j++) {
+                    v[j] = betaAt[binOf[b0 + j] + 1];
+                }
+                weightsOut.put(b0, v, len, narrow);
             }
             if (elementLoss != null) {
-                elementLoss.set(i, elementLoss.get(i) * beta[k] * lossWeight);
+                elementLoss.get(b0, v, len, narrow);
+                for (int j = 0; j < len; j++) {
+                    v[j] *= lossScale[binOf[b0 + j] + 1];
+                }
+                elementLoss.put(b0, v, len, narrow);
             }
         }
     }

@@ -46,8 +46,6 @@ final class Scratch {
     long[] chunkCounts = new long[0];
     /** Per chunk, lane and bin: the sum of the element losses. */
     double[] chunkLoss = new double[0];
-    /** Per chunk, lane and bin: a running product of factors whose log belongs to chunkLoss (GHM-C). */
-    double[] chunkProduct = new double[0];
     /** Per chunk: extra sums (valid count, weight sum, invalid-row loss). */
     double[] chunkExtra = new double[0];
     /** Per chunk: flat index of the first bad element, or -1. */
@@ -59,11 +57,17 @@ final class Scratch {
     /** Per row (categorical): 1 when the row is valid. */
     boolean[] rowValid = new boolean[0];
 
-    /** Per bin: R_k, the per-bin loss sums L_k, the EmaDensity value (beta_k or D_k) and the gradient scale. */
+    /** Per bin: R_k, the per-bin loss sums L_k and the EmaDensity value (beta_k or D_k). */
     long[] counts = new long[0];
     double[] lossSums = new double[0];
     double[] binValue = new double[0];
-    double[] binScale = new double[0];
+    /**
+     * Per bin, at index bin + 1 (index 0, for elements not counted, stays 0): beta_k, the gradient
+     * scale and the element-loss scale of pass 2.
+     */
+    double[] binBeta = new double[1];
+    double[] binScale = new double[1];
+    double[] binLossScale = new double[1];
 
     void prepare(int elements, int chunks, int bins) {
         if (this.bins.length < elements) {
@@ -73,7 +77,6 @@ final class Scratch {
         if (chunkCounts.length < slots) {
             chunkCounts = new long[slots];
             chunkLoss = new double[slots];
-            chunkProduct = new double[slots];
         }
         if (chunkExtra.length < chunks * 4) {
             chunkExtra = new double[chunks * 4];
@@ -87,11 +90,12 @@ final class Scratch {
             counts = new long[bins];
             lossSums = new double[bins];
             binValue = new double[bins];
-            binScale = new double[bins];
+            binBeta = new double[bins + 1];
+            binScale = new double[bins + 1];
+            binLossScale = new double[bins + 1];
         }
         Arrays.fill(chunkCounts, 0, slots, 0L);
         Arrays.fill(chunkLoss, 0, slots, 0.0);
-        Arrays.fill(chunkProduct, 0, slots, 1.0);
         Arrays.fill(chunkExtra, 0, chunks * 4, 0.0);
         Arrays.fill(badIndex, 0, chunks, -1);
     }

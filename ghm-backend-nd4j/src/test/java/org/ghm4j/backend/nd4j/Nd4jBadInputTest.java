@@ -104,6 +104,35 @@ class Nd4jBadInputTest {
     }
 
     @Test
+    @DisplayName("GHM-6.3 a GHM-C target of -1 is refused, not taken for the hard target 1")
+    void minusOneTargetIsRefused() {
+        HarmonizedLoss loss = warmed(GhmcConfig.mmdetection(), 2, 4);
+        float[] y = fill(8, 0f);
+        y[5] = 1f;
+        y[6] = -1f;
+        InvalidInputException e = refused(loss, LossInput.of(t(fill(8, 0.5f), 2, 4), t(y, 2, 4)));
+        assertEquals("[GHM-INPUT-RANGE] target[1, 2] (flat index 6 of shape [2, 4]) is -1.0, outside [0, 1] "
+                + "(GHM-C targets lie in [0, 1], GHM-6.3)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("GHM-6.1 row weights: pred and target of a row's first element are checked before its weight")
+    void rowWeightIsCheckedAtItsRowsFirstElement() {
+        HarmonizedLoss loss = warmed(GhmcConfig.mmdetection(), 3, 4);
+        float[] w = {1f, Float.NaN, 1f};
+        float[] x = fill(12, 0.5f);
+        x[4] = Float.NaN;
+        InvalidInputException first = refused(loss, LossInput.of(t(x, 3, 4), t(fill(12, 0f), 3, 4), t(w, 3)));
+        assertEquals("[GHM-INPUT-NONFINITE] pred[1, 0] (flat index 4 of shape [3, 4]) is NaN; every element must be "
+                + "finite (GHM-6.1)", first.getMessage());
+        x[4] = 0.5f;
+        x[6] = Float.NaN;
+        InvalidInputException later = refused(loss, LossInput.of(t(x, 3, 4), t(fill(12, 0f), 3, 4), t(w, 3)));
+        assertEquals("[GHM-INPUT-NONFINITE] labelWeight[1] (flat index 1 of shape [3]) is NaN; every element must be "
+                + "finite (GHM-6.1)", later.getMessage());
+    }
+
+    @Test
     @DisplayName("GHM-6.3 probabilities outside [0, 1]")
     void probabilitiesOutsideUnitInterval() {
         HarmonizedLoss loss = warmed(GhmcConfig.builder().input(InputKind.PROBABILITIES).build(), 2, 2);

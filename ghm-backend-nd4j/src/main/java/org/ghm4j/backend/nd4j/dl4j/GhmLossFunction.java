@@ -9,6 +9,7 @@ import org.ghm4j.api.HarmonizedLoss;
 import org.ghm4j.api.StateUpdate;
 import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.api.config.Reduction;
+import org.ghm4j.api.error.InvalidConfigException;
 import org.ghm4j.api.loss.LossInput;
 import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.state.DensityState;
@@ -61,6 +62,14 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * part of the JSON of the network configuration, so a network saved with {@code ModelSerializer}
  * and restored continues with the same state, bit for bit (GHM-5.2). Java serialization keeps the
  * state too.
+ *
+ * <h2>Threads</h2>
+ * All adapters in a JVM compute on one shared ND4J backend, created on first use with one kernel
+ * thread per available processor. The system property {@code ghm.nd4j.threads} (a positive integer,
+ * read when the shared backend is created) sets another count, e.g. {@code -Dghm.nd4j.threads=1}
+ * when several training processes share a machine; any other value is refused with an
+ * {@link InvalidConfigException} (GHM-CONFIG-INVALID) naming the property and the value. Results do
+ * not depend on the count (GHM-7.5).
  *
  * <p>Not thread-safe beyond what DL4J needs: calls on one instance are serialized.
  */
@@ -291,17 +300,53 @@ public abstract class GhmLossFunction implements ILossFunction {
         in.defaultReadObject();
     }
 
-    /** The ND4J backend the adapters share (created on first use, daemon threads). */
+    /**
+     * The ND4J backend the adapters share: created on first use (daemon threads), with
+     * {@value #THREADS_PROPERTY} kernel threads when that system property is set, else one per
+     * available processor. Created in {@link #get()}, not in a static initializer, so that a bad
+     * property value reaches the caller as its own error on every use, not as an
+     * {@code ExceptionInInitializerError} once and a {@code NoClassDefFoundError} after.
+     */
     static final class SharedBackend {
+        /** System property: the number of kernel threads of the shared backend, a positive integer. */
+        static final String THREADS_PROPERTY = "ghm.nd4j.threads";
+
+        private static Nd4jBackend backend;
+
         private SharedBackend() {
         }
 
-        private static final class Holder {
-            static final Nd4jBackend BACKEND = new Nd4jBackend(Runtime.getRuntime().availableProcessors());
+        static synchronized Nd4jBackend get() {
+            if (backend == null) {
+                backend = new Nd4jBackend(threads(System.getProperty(THREADS_PROPERTY),
+                        Runtime.getRuntime().availableProcessors()));
+            }
+            return backend;
         }
 
-        static Nd4jBackend get() {
-            return Holder.BACKEND;
+        /**
+         * The thread count from the value of {@value #THREADS_PROPERTY}: {@code fallback} when it is
+         * not set (null), else the value (surrounding blanks allowed), which must be an integer >= 1.
+         *
+         * @throws InvalidConfigException (GHM-CONFIG-INVALID, an IllegalArgumentException) naming the
+         *         property and the value otherwise
+         */
+        static int threads(String value, int fallback) {
+            if (value == null) {
+                return fallback;
+            }
+            int threads;
+            try {
+                threads = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                threads = 0;
+            }
+            if (threads < 1) {
+                throw new InvalidConfigException("System property " + THREADS_PROPERTY + " is '" + value
+                        + "'; it must be a positive integer, the number of kernel threads of the ND4J backend "
+                        + "the DL4J loss functions share (unset it for one per available processor)");
+            }
+            return threads;
         }
     }
 }

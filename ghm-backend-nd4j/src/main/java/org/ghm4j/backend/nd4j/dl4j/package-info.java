@@ -16,5 +16,10 @@
  * scoring; it is saved in the network's JSON configuration, so {@code ModelSerializer} round trips
  * continue bit-identically. These classes need only nd4j-api at run time (deeplearning4j-nn is an
  * optional dependency of this artifact). See {@link org.ghm4j.backend.nd4j.dl4j.GhmLossFunction}.
+ *
+ * <p>The adapters share one ND4J backend with one kernel thread per available processor; set the
+ * system property {@code ghm.nd4j.threads} (a positive integer, e.g. {@code -Dghm.nd4j.threads=2})
+ * for another count. A value that is not a positive integer is refused (GHM-CONFIG-INVALID) when the
+ * first adapter computes.
  */
 package org.ghm4j.backend.nd4j.dl4j;
