@@ -128,10 +128,10 @@ public final class MathKernels {
         }
     }
 
-    /** Four double arrays of {@link #BLOCK} elements per thread, for the block kernels. */
+    /** Five double arrays of {@link #BLOCK} elements per thread, for the block kernels. */
     public static double[][] blockBuffers() {
         return BUFFERS.get();
     }
 
-    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[4][BLOCK]);
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[5][BLOCK]);
 }

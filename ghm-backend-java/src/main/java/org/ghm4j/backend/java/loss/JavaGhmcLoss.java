@@ -86,7 +86,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         }
     }
 
-    /** Fused pass 1: validation and bin counts only. */
+    /** Fused pass 1: validation, slots and bin counts only. */
     private void pass1Counts(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
@@ -98,6 +98,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final float[] w = c.weight;
         final int wo = c.weightOff;
         final int cols = c.cols;
+        final short[] slot = c.slot;
         final char[] bucket = logitBins.bucket();
         final float[] thr = logitBins.thresholds();
         final int stride = logitBins.stride();
@@ -117,6 +118,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                     if (slotOf(c, chunk, i, 0f) < 0) {
                         return;
                     }
+                    slot[i] = 0;
                 }
                 continue;
             }
@@ -133,23 +135,28 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                         k = refine(Float.intBitsToFloat(sBits), k - LogitBins.AMBIGUOUS, thr, flip * stride + 1);
                     }
                     counts[base + (i & 3) * m1 + k + 1]++;
-                } else if (!(hard & wi == 0f)) {
+                    slot[i] = (short) (k + 1);
+                } else if (hard & wi == 0f) {
+                    slot[i] = 0;
+                } else {
                     // a soft target or a bad value (recorded)
                     int s = slotOf(c, chunk, i, wi);
                     if (s < 0) {
                         return;
                     }
                     counts[base + (i & 3) * m1 + s]++;
+                    slot[i] = (short) s;
                 }
             }
         }
     }
 
     /**
-     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements: the vectorized kernels give
-     * e = exp(-|x|), 1 / (1 + e) and log(1 + e) for the whole block; then per element f = factor of its
-     * slot, loss += f * l with l = max(s, 0) + log(1 + e) (= max(x, 0) - x t + log(1 + e) for hard t),
-     * gradient = f * (p - t) = f * (+-sigmoid(s)). Pass 1 validated every element.
+     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements, all but the last loop vectorized:
+     * e = exp(-|x|), q = 1 / (1 + e), log(1 + e); then l = max(x, 0) - x t + log(1 + e) and
+     * p - t with p = q max(e, [x > 0]) (sigmoid(x) without a branch; [x > 0] = min(max(x 2^1000, 0), 1));
+     * last, per element, f = factor of the slot pass 1 stored: loss += f l, gradient = f (p - t).
+     * Slot 0 (weight 0) has factor 0. Pass 1 validated every element, so all values are finite.
      */
     @Override
     void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
@@ -157,70 +164,56 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int xo = c.predOff;
         final float[] t = c.target;
         final int to = c.targetOff;
-        final float[] w = c.weight;
-        final int wo = c.weightOff;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
-        final int cols = c.cols;
-        final char[] bucket = logitBins.bucket();
-        final float[] thr = logitBins.thresholds();
-        final int stride = logitBins.stride();
+        final short[] slot = c.slot;
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] a = buffers[0];
         final double[] e = buffers[1];
         final double[] q = buffers[2];
         final double[] lp = buffers[3];
-        final int hi = c.rowEnd(chunk) * cols;
-        double loss = 0.0;
-        for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
-            final int end = Math.min(hi, b0 + MathKernels.BLOCK);
-            MathKernels.widen(x, xo + b0, a, end - b0);
-            MathKernels.expNegBlock(a, e, end - b0);
-            MathKernels.sigmoidLogBlock(e, q, lp, end - b0);
-            int r = b0 / cols;
-            int i = b0;
-            while (i < end) {
-                int runEnd = w == null ? Math.min(end, (r + 1) * cols) : end;
-                float wr = c.rowWeightOf(chunk, r++);
-                if (wr == 0f) {
-                    for (; i < runEnd; i++) {
-                        zero(raw, ro, weightsArr, weightsOff, i);
-                    }
-                    continue;
+        final double[] tw = buffers[4];
+        final int hi = c.rowEnd(chunk) * c.cols;
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+            MathKernels.widen(x, xo + b0, a, n);
+            MathKernels.widen(t, to + b0, tw, n);
+            MathKernels.expNegBlock(a, e, n);
+            MathKernels.sigmoidLogBlock(e, q, lp, n);
+            for (int j = 0; j < n; j++) {
+                double xv = a[j];
+                double tv = tw[j];
+                lp[j] += Math.max(xv, 0.0) - xv * tv;
+                a[j] = q[j] * Math.max(e[j], Math.min(Math.max(xv * 0x1p1000, 0.0), 1.0)) - tv;
+            }
+            // two partial sums (even and odd elements) halve the chain of dependent additions
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                double f0 = factor[slot[b0 + j]];
+                double f1 = factor[slot[b0 + j + 1]];
+                loss0 += f0 * lp[j];
+                loss1 += f1 * lp[j + 1];
+                if (raw != null) {
+                    raw[ro + b0 + j] = (float) (f0 * a[j]);
+                    raw[ro + b0 + j + 1] = (float) (f1 * a[j + 1]);
                 }
-                for (; i < runEnd; i++) {
-                    float wi = w == null ? wr : w[wo + i];
-                    float xi = x[xo + i];
-                    float ti = t[to + i];
-                    int tb = Float.floatToRawIntBits(ti);
-                    int flip = (tb >>> 23) & 1;
-                    boolean hard = isHardTarget(tb);
-                    if (hard & wi > 0f) {
-                        int sBits = Float.floatToRawIntBits(xi) ^ (flip << 31);
-                        float s = Float.intBitsToFloat(sBits);
-                        int k = bucket[sBits >>> 16];
-                        if (k >= LogitBins.AMBIGUOUS) {
-                            k = refine(s, k - LogitBins.AMBIGUOUS, thr, flip * stride + 1);
-                        }
-                        int j = i - b0;
-                        double f = factor[k + 1];
-                        loss += f * (Math.max(s, 0f) + lp[j]);
-                        if (raw != null) {
-                            double g = s >= 0f ? q[j] : e[j] * q[j];
-                            raw[ro + i] = Float.intBitsToFloat(Float.floatToRawIntBits((float) (f * g)) | (flip << 31));
-                        }
-                        if (weightsArr != null) {
-                            weightsArr[weightsOff + i] = beta[k + 1];
-                        }
-                    } else if (wi == 0f) {
-                        zero(raw, ro, weightsArr, weightsOff, i);
-                    } else {
-                        loss += softTarget(c, i, factor, beta, weightsArr, weightsOff);
-                    }
+            }
+            if (j < n) {
+                double f0 = factor[slot[b0 + j]];
+                loss0 += f0 * lp[j];
+                if (raw != null) {
+                    raw[ro + b0 + j] = (float) (f0 * a[j]);
+                }
+            }
+            if (weightsArr != null) {
+                for (j = 0; j < n; j++) {
+                    weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
                 }
             }
         }
-        c.lossParts[chunk] = loss;
+        c.lossParts[chunk] = loss0 + loss1;
     }
 
     /** True for the bits of 0.0f, -0.0f and 1.0f (not -1.0f, which is out of range). */
@@ -234,33 +227,6 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             k++;
         }
         return k;
-    }
-
-    private static void zero(float[] raw, int ro, float[] weightsArr, int weightsOff, int i) {
-        if (raw != null) {
-            raw[ro + i] = 0f;
-        }
-        if (weightsArr != null) {
-            weightsArr[weightsOff + i] = 0f;
-        }
-    }
-
-    /** Fused pass 2 for a valid element with a soft target: its weighted loss; writes gradient and weight. */
-    private double softTarget(Call c, int i, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
-        float xi = c.pred[c.predOff + i];
-        float ti = c.target[c.targetOff + i];
-        double xd = xi;
-        double e = MathKernels.expNeg(Math.abs(xd));
-        double inv = 1.0 / (1.0 + e);
-        double d = (xd >= 0 ? inv : e * inv) - ti;
-        int s = logitBin(xi, ti, Math.abs(d)) + 1;
-        if (c.raw != null) {
-            c.raw[c.rawOff + i] = (float) (factor[s] * d);
-        }
-        if (weightsArr != null) {
-            weightsArr[weightsOff + i] = beta[s];
-        }
-        return factor[s] * (Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e));
     }
 
     /**
