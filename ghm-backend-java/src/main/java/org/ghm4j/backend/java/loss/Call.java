@@ -12,7 +12,11 @@ import org.ghm4j.backend.java.kernel.Scratch;
  * partial sums. Pass 1 records slot s_i in [0, M]: 0 for an invalid element, k + 1 for bin k.
  */
 final class Call {
-    static final int TARGET_CHUNK_ELEMENTS = 1 << 16;
+    /** Chunks hold up to this many elements (whole rows)... */
+    static final int MAX_CHUNK_ELEMENTS = 1 << 16;
+    /** ...and at least this many, but smaller inputs are cut into about this many chunks, to balance. */
+    static final int MIN_CHUNK_ELEMENTS = 1 << 12;
+    static final int MIN_CHUNKS = 16;
 
     /**
      * Interleaved accumulator lanes per chunk: element i adds to lane i % LANES, which breaks the
@@ -79,7 +83,9 @@ final class Call {
         }
         rows = shape.length == 0 ? 1 : shape[0];
         cols = rows == 0 ? 0 : length / rows;
-        rowsPerChunk = Math.max(1, TARGET_CHUNK_ELEMENTS / Math.max(cols, 1));
+        // a function of the shape only, never of the thread count (GHM-7.5)
+        int target = Math.max(MIN_CHUNK_ELEMENTS, Math.min(MAX_CHUNK_ELEMENTS, length / MIN_CHUNKS));
+        rowsPerChunk = Math.max(1, target / Math.max(cols, 1));
         chunks = Math.max(1, (rows + rowsPerChunk - 1) / rowsPerChunk);
         slots = bins + 1;
         counts = scratch.longs(chunks * LANES * slots);

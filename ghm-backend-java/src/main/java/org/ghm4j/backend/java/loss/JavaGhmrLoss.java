@@ -44,13 +44,175 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     }
 
     /**
-     * Pass 1 in blocks of {@link MathKernels#BLOCK} elements: one vectorized loop computes d, g, the
-     * loss and the raw derivative of the whole block (IEEE sqrt and division, so the values equal the
-     * scalar ones bit for bit), then a scalar loop validates, bins and accumulates; an element that
-     * is not finite or has a bad weight goes through {@link #element}, which records the error.
+     * With a reduced loss the fused scheme runs ({@link #pass1Counts}, {@link #pass2Fused}); with
+     * {@code Reduction.NONE}, {@link #pass1Elements} and the generic pass 2.
      */
     @Override
     void pass1(Call c, int chunk) {
+        if (fused(c)) {
+            pass1Counts(c, chunk);
+        } else {
+            pass1Elements(c, chunk);
+        }
+    }
+
+    @Override
+    boolean fused(Call c) {
+        return c.elementLoss == null;
+    }
+
+    /**
+     * Fused pass 1 in blocks of {@link MathKernels#BLOCK} elements: a vectorized loop gives
+     * g = |d| / sqrt(d^2 + mu^2) for the block (IEEE sqrt and division: the same bits as
+     * {@link #element}), then a scalar loop validates, bins, counts, stores the slots and sums the
+     * label weights (tot).
+     */
+    private void pass1Counts(Call c, int chunk) {
+        final int m1 = c.slots;
+        final int base = c.partialBase(chunk);
+        final long[] counts = c.counts;
+        final float[] x = c.pred;
+        final int xo = c.predOff;
+        final float[] t = c.target;
+        final int to = c.targetOff;
+        final float[] w = c.weight;
+        final int wo = c.weightOff;
+        final short[] slot = c.slot;
+        final int cols = c.cols;
+        final double[][] buffers = MathKernels.blockBuffers();
+        final double[] g = buffers[0];
+        final double[] tb = buffers[1];
+        final float[] wb = MathKernels.blockFloats();
+        final int hi = c.rowEnd(chunk) * cols;
+        double weightSum0 = 0;
+        double weightSum1 = 0;
+        for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int end = Math.min(hi, b0 + MathKernels.BLOCK);
+            final int n = end - b0;
+            MathKernels.widen(x, xo + b0, g, n);
+            MathKernels.widen(t, to + b0, tb, n);
+            for (int j = 0; j < n; j++) {
+                double d = g[j] - tb[j];
+                g[j] = Math.abs(d) * (1.0 / Math.sqrt(d * d + mu2));
+            }
+            // the label weight of every element of the block, row weights stepped at row boundaries
+            // (one flat loop: rows are often only 4 elements long)
+            // (one flat loop: rows are often only 4 elements long). A bad row weight is recorded but
+            // only reported if no element before its row is bad (that one then overwrites it).
+            int valid = n;
+            if (w != null) {
+                System.arraycopy(w, wo + b0, wb, 0, n);
+            } else {
+                int r = b0 / cols;
+                int col = b0 - r * cols;
+                float wr = c.rowWeightOf(chunk, r);
+                for (int j = 0; j < n; j++) {
+                    if (wr < 0f) {
+                        valid = j;
+                        break;
+                    }
+                    wb[j] = wr;
+                    if (++col == cols) {
+                        col = 0;
+                        wr = j + 1 < n ? c.rowWeightOf(chunk, ++r) : 0f;
+                    }
+                }
+            }
+            for (int i = b0, stop = b0 + valid; i < stop; i++) {
+                int j = i - b0;
+                float wi = wb[j];
+                boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE) & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
+                if (finite & wi > 0f & wi <= Float.MAX_VALUE) {
+                    int s = bins.of(g[j]) + 1;
+                    counts[base + (i & 3) * m1 + s]++;
+                    slot[i] = (short) s;
+                    // two partial sums: no chain of dependent additions through every element
+                    if ((i & 1) == 0) {
+                        weightSum0 += wi;
+                    } else {
+                        weightSum1 += wi;
+                    }
+                } else if (finite & wi == 0f) {
+                    slot[i] = 0;
+                } else {
+                    // a bad value: recorded in order
+                    element(c, chunk, base, i, wi);
+                    return;
+                }
+            }
+            if (valid < n) {
+                return;
+            }
+        }
+        c.totParts[chunk] = weightSum0 + weightSum1;
+    }
+
+    /**
+     * Fused pass 2: a vectorized loop gives the loss sqrt(d^2 + mu^2) - mu and the raw derivative
+     * d / sqrt(d^2 + mu^2) of the block, then per element f = factor of its slot: loss += f l,
+     * gradient = f * derivative (slot 0 has factor 0).
+     */
+    @Override
+    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
+        final float[] x = c.pred;
+        final int xo = c.predOff;
+        final float[] t = c.target;
+        final int to = c.targetOff;
+        final float[] raw = c.raw;
+        final int ro = c.rawOff;
+        final short[] slot = c.slot;
+        final double[][] buffers = MathKernels.blockBuffers();
+        final double[] deriv = buffers[0];
+        final double[] tb = buffers[1];
+        final double[] loss = buffers[2];
+        final int hi = c.rowEnd(chunk) * c.cols;
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+            MathKernels.widen(x, xo + b0, deriv, n);
+            MathKernels.widen(t, to + b0, tb, n);
+            for (int j = 0; j < n; j++) {
+                double d = deriv[j] - tb[j];
+                double q = d * d + mu2;
+                double inv = 1.0 / Math.sqrt(q);
+                loss[j] = q * inv - mu;
+                deriv[j] = d * inv;
+            }
+            int j = 0;
+            for (; j + 1 < n; j += 2) {
+                double f0 = factor[slot[b0 + j]];
+                double f1 = factor[slot[b0 + j + 1]];
+                loss0 += f0 * loss[j];
+                loss1 += f1 * loss[j + 1];
+                if (raw != null) {
+                    raw[ro + b0 + j] = (float) (f0 * deriv[j]);
+                    raw[ro + b0 + j + 1] = (float) (f1 * deriv[j + 1]);
+                }
+            }
+            if (j < n) {
+                double f0 = factor[slot[b0 + j]];
+                loss0 += f0 * loss[j];
+                if (raw != null) {
+                    raw[ro + b0 + j] = (float) (f0 * deriv[j]);
+                }
+            }
+            if (weightsArr != null) {
+                for (j = 0; j < n; j++) {
+                    weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
+                }
+            }
+        }
+        c.lossParts[chunk] = loss0 + loss1;
+    }
+
+    /**
+     * Pass 1 of {@code Reduction.NONE}, in blocks: one vectorized loop computes d, g, the loss and the
+     * raw derivative of the whole block, then a scalar loop validates, bins and accumulates; an
+     * element that is not finite or has a bad weight goes through {@link #element}, which records
+     * the error.
+     */
+    private void pass1Elements(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
