@@ -16,7 +16,7 @@ import org.ghm4j.backend.java.loss.JavaLosses;
 
 /**
  * The pure-Java backend: float32 data on the Java heap read in place (other tensors copied),
- * float64 arithmetic per element, fixed 64k-element chunks on a private ForkJoinPool, chunk
+ * float64 arithmetic per element, chunks fixed by the shape on a private ForkJoinPool, chunk
  * results combined in order, so results are bit-identical for any thread count (DETERMINISTIC).
  */
 public final class JavaBackend implements GhmBackend {

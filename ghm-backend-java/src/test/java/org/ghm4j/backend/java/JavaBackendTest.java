@@ -357,6 +357,47 @@ class JavaBackendTest {
     }
 
     @Test
+    void aSteadyStateCallAllocatesNothing() {
+        // bytes allocated by the calling thread and the backend's pool threads, per call, after warm-up
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        LossConfig[] configs = {GhmcConfig.mmdetection(), GhmrConfig.retinanet(), CategoricalConfig.harmonizedCategorical()};
+        for (LossConfig config : configs) {
+            LossInput in = batch(config, 20_000, config instanceof GhmrConfig ? 4 : 8, 5);
+            try (JavaBackend b = new JavaBackend(new BackendOptions(2))) {
+                HarmonizedLoss loss = b.loss(config);
+                LossOutput out = new LossOutput();
+                for (int i = 0; i < 300; i++) {
+                    loss.compute(in, out);
+                }
+                long[] ids = poolAndCaller(mx);
+                long before = allocated(mx, ids);
+                for (int i = 0; i < 100; i++) {
+                    loss.compute(in, out);
+                }
+                long perCall = (allocated(mx, ids) - before) / 100;
+                assertTrue(perCall < 8, config + ": " + perCall + " bytes per call");
+            }
+        }
+    }
+
+    /** The calling thread and the ForkJoinPool workers (looked up once: the lookup allocates). */
+    private static long[] poolAndCaller(com.sun.management.ThreadMXBean mx) {
+        return java.util.Arrays.stream(mx.getThreadInfo(mx.getAllThreadIds()))
+                .filter(i -> i != null && (i.getThreadId() == Thread.currentThread().getId()
+                        || i.getThreadName().startsWith("ForkJoinPool-")))
+                .mapToLong(java.lang.management.ThreadInfo::getThreadId).toArray();
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean mx, long[] ids) {
+        long sum = 0;
+        for (long id : ids) {
+            sum += Math.max(0, mx.getThreadAllocatedBytes(id));
+        }
+        return sum;
+    }
+
+    @Test
     void reductionsAreConsistent() {
         LossInput in = batch(GhmcConfig.mmdetection(), 100, 5, 21);
         try (JavaBackend b = new JavaBackend()) {
