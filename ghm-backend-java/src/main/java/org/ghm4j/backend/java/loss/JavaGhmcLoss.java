@@ -230,13 +230,13 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /**
-     * The slot of element i of a fused call (0 when its weight is 0), or -1 after recording a bad
-     * value: validation as {@link #element}, bin from g computed with the scalar kernels.
+     * Checks element i in the order of GHM-6 (pred, target, weight): -1 after recording the first bad
+     * value, 0 for a valid element of weight 0, 1 for a valid element.
      */
-    private int slotOf(Call c, int chunk, int i, float wi) {
+    private int check(Call c, int chunk, int i, float wi) {
         float xi = c.pred[c.predOff + i];
         float ti = c.target[c.targetOff + i];
-        if (!(Math.abs(xi) <= Float.MAX_VALUE)) {
+        if (probabilities ? !(xi >= 0f && xi <= 1f) : !(Math.abs(xi) <= Float.MAX_VALUE)) {
             c.fail(chunk, Call.ARG_PRED, i);
             return -1;
         }
@@ -248,9 +248,20 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             c.fail(chunk, Call.ARG_WEIGHT, i);
             return -1;
         }
-        if (wi == 0f) {
-            return 0;
+        return wi == 0f ? 0 : 1;
+    }
+
+    /**
+     * The slot of logit element i of a fused call (0 when its weight is 0), or -1 after recording a
+     * bad value; the bin from g computed with the scalar kernels.
+     */
+    private int slotOf(Call c, int chunk, int i, float wi) {
+        int valid = check(c, chunk, i, wi);
+        if (valid <= 0) {
+            return valid;
         }
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
         double xd = xi;
         double e = MathKernels.expNeg(Math.abs(xd));
         double inv = 1.0 / (1.0 + e);
@@ -269,23 +280,15 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
      * {@link LogitBins#referenceG} so that the bin equals the hard-target path's.
      */
     private boolean element(Call c, int chunk, int base, int i, float wi) {
+        int valid = check(c, chunk, i, wi);
+        if (valid < 0) {
+            return false;
+        }
         float xi = c.pred[c.predOff + i];
         float ti = c.target[c.targetOff + i];
-        if (probabilities ? !(xi >= 0f && xi <= 1f) : !(Math.abs(xi) <= Float.MAX_VALUE)) {
-            c.fail(chunk, Call.ARG_PRED, i);
-            return false;
-        }
-        if (!(ti >= 0f && ti <= 1f)) {
-            c.fail(chunk, Call.ARG_TARGET, i);
-            return false;
-        }
-        if (!(wi >= 0f && wi <= Float.MAX_VALUE)) {
-            c.fail(chunk, Call.ARG_WEIGHT, i);
-            return false;
-        }
         float[] raw = c.raw;
         float[] el = c.elementLoss;
-        if (wi == 0f) {
+        if (valid == 0) {
             c.slot[i] = 0;
             if (raw != null) {
                 raw[c.rawOff + i] = 0f;
