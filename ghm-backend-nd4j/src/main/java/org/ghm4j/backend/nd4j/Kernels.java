@@ -36,18 +36,6 @@ final class Kernels {
         return k;
     }
 
-    /**
-     * The reference g of D-3 for GHM-C from logits, in float64 with {@link StrictMath#exp}:
-     * E = exp(-|x|), p = 1 / (1 + E) for x >= 0 and E / (1 + E) otherwise, g = |p - t|. For float32 x
-     * and t this is {@code LogitBins.referenceG} (same operations on the same widened values), whose
-     * bins the hard-target kernel reproduces; approximate g close to an edge are binned with this.
-     */
-    static double referenceG(double x, double t) {
-        double e = StrictMath.exp(-Math.abs(x));
-        double p = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-        return Math.abs(p - t);
-    }
-
     /** log(1 + e) for e in [0, 1], accurate to a few ulps without {@code Math.log1p}. */
     static double log1pSmall(double e) {
         return e < 1e-4 ? e * (1.0 - e * (0.5 - e * (1.0 / 3.0))) : Math.log(1.0 + e);

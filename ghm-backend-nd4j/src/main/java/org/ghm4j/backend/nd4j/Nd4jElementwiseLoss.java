@@ -409,7 +409,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
      * e = exp(-|x|), q = 1 / (1 + e) and lp = log(1 + e): checks pred, target and weight in that order
      * ({@link #FAILED} after recording the first bad one), then g = |p - t|, its bin (returned), and
      * l and dl/dx into the block's outputs; -1 and zeros for an invalid element. g within
-     * {@link #EDGE_RECHECK} of an inner edge is recomputed with {@link Kernels#referenceG}, so the bin
+     * {@link #EDGE_RECHECK} of an inner edge is recomputed with {@link LogitBins#referenceG(double, double)}, so the bin
      * is the one {@link LogitBins} gives for a hard target.
      */
     private int logitElement(Elements e, int i, int j, double[] rowState, double x, double ex, double q, double lp,
@@ -439,7 +439,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int k = Kernels.bin(g, edges, m);
         // g >= 0 = e_0 and g <= 1 < e_M: only the inner edges can be misjudged
         if (k > 0 && g - edges[k] < EDGE_RECHECK || k < m - 1 && edges[k + 1] - g < EDGE_RECHECK) {
-            k = Kernels.bin(Kernels.referenceG(x, t), edges, m);
+            k = Kernels.bin(LogitBins.referenceG(x, t), edges, m);
         }
         dOut[j] = d;
         lOut[j] = Math.max(x, 0.0) - x * t + lp;

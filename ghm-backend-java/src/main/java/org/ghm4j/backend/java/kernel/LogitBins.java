@@ -51,7 +51,12 @@ public final class LogitBins {
      * E = exp(-|x|) ({@link StrictMath#exp}); g = |p - t|.
      */
     public static double referenceG(float x, float t) {
-        double e = StrictMath.exp(-Math.abs((double) x));
+        return referenceG((double) x, (double) t);
+    }
+
+    /** {@link #referenceG(float, float)} for float64 logits and targets. */
+    public static double referenceG(double x, double t) {
+        double e = StrictMath.exp(-Math.abs(x));
         double p = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
         return Math.abs(p - t);
     }
