@@ -8,17 +8,17 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs chunks 0..n-1 on the calling thread plus {@code threads - 1} helpers of a private
- * ForkJoinPool, each claiming the next chunk until none is left. Chunks are fixed by the data's
- * shape, never by the thread count, and every chunk writes only its own result slots, so results
- * combined in chunk order are identical for any thread count (GHM-7.5).
+ * Runs chunks 0..n-1 on the calling thread plus {@code threads - 1} helpers of a private ForkJoinPool, each
+ * claiming the next chunk until none is left. Chunks are fixed by the data's shape, never by the thread
+ * count, and every chunk writes only its own result slots, so results combined in chunk order are identical
+ * for any thread count (GHM-7.5).
  *
- * <p>Nothing is allocated per call: the helper tasks are reused, and a call is published as one
- * {@code (generation, chunk count, next chunk)} word that helpers claim chunks from by
- * compare-and-set, so a late helper can only ever claim a chunk of the call in progress. Helpers are never joined; the caller
- * waits for the count of finished chunks (spinning briefly, then parked), so it never returns while
- * a chunk of its call still runs; an exception of a chunk is rethrown to the caller. One call uses the
- * helpers at a time; a concurrent second call runs its chunks on its own thread.
+ * <p>Nothing is allocated per call: the helper tasks are reused, and a call is published as one {@code
+ * (generation, chunk count, next chunk)} word that helpers claim chunks from by compare-and-set, so a late
+ * helper can only ever claim a chunk of the call in progress. Helpers are never joined; the caller waits
+ * for the count of finished chunks (spinning briefly, then parked), so it never returns while a chunk of
+ * its call still runs; an exception of a chunk is rethrown to the caller. One call uses the helpers at a
+ * time; a concurrent second call runs its chunks on its own thread.
  */
 public final class Workers implements AutoCloseable {
     private static final int SPINS = 1 << 12;

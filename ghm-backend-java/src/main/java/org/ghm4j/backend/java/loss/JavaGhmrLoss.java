@@ -269,7 +269,8 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 }
                 for (; i < runEnd; i++) {
                     float wi = w == null ? wr : w[wo + i];
-                    boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE) & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
+                    boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE)
+                            & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
                     if (!finite | !(wi > 0f && wi <= Float.MAX_VALUE)) {
                         if (finite & wi == 0f) {
                             slot[i] = 0;
