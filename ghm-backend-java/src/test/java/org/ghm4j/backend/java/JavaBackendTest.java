@@ -271,6 +271,25 @@ class JavaBackendTest {
     }
 
     @Test
+    void ghmrReportsTheFirstBadValueInRowMajorOrder() {
+        // 3000 rows x 4 over several chunks; a bad row weight at row 2000 and a NaN at row 1500 or 2500
+        try (JavaBackend b = new JavaBackend(new BackendOptions(2))) {
+            HarmonizedLoss loss = b.loss(GhmrConfig.retinanet());
+            float[] w = new float[3000];
+            java.util.Arrays.fill(w, 1f);
+            w[2000] = -2f;
+            for (int nanRow : new int[] {1500, 2500}) {
+                float[] x = new float[12000];
+                x[nanRow * 4 + 3] = Float.NaN;
+                String message = assertThrows(InvalidInputException.class, () -> loss.compute(LossInput.of(
+                        Tensor.of(x, 3000, 4), Tensor.of(new float[12000], 3000, 4), Tensor.of(w, 3000)))).getMessage();
+                assertTrue(message.startsWith(nanRow < 2000 ? "[GHM-INPUT-NONFINITE] pred[1500, 3]"
+                        : "[GHM-INPUT-RANGE] labelWeight[2000]"), message);
+            }
+        }
+    }
+
+    @Test
     void snapshotSerializeRestoreContinuesBitIdentically() {
         try (JavaBackend b = new JavaBackend()) {
             HarmonizedLoss a = b.loss(GhmrConfig.retinanet());

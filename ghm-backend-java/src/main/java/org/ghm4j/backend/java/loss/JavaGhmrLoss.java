@@ -83,7 +83,20 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final double[] g = buffers[0];
         final double[] tb = buffers[1];
         final float[] wb = MathKernels.blockFloats();
+        final float[] rw = c.rowWeight;
+        final int rwo = c.rowWeightOff;
         final int hi = c.rowEnd(chunk) * cols;
+        // the first bad row weight of the chunk; it is reported only if no element before its row is bad
+        int badRow = c.rowEnd(chunk);
+        if (rw != null) {
+            for (int r = c.rowStart(chunk); r < badRow; r++) {
+                float v = rw[rwo + r];
+                if (!(v >= 0f && v <= Float.MAX_VALUE)) {
+                    badRow = r;
+                }
+            }
+        }
+        final int limit = badRow * cols;
         double weightSum0 = 0;
         double weightSum1 = 0;
         for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
@@ -95,29 +108,24 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 double d = g[j] - tb[j];
                 g[j] = Math.abs(d) * (1.0 / Math.sqrt(d * d + mu2));
             }
-            // the label weight of every element of the block, row weights stepped at row boundaries
-            // (one flat loop: rows are often only 4 elements long)
-            // (one flat loop: rows are often only 4 elements long). A bad row weight is recorded but
-            // only reported if no element before its row is bad (that one then overwrites it).
-            int valid = n;
+            // the label weight of every element of the block: row weights stepped at row boundaries in
+            // one flat loop (rows are often only 4 elements long), read directly: checked above
             if (w != null) {
                 System.arraycopy(w, wo + b0, wb, 0, n);
+            } else if (rw == null) {
+                java.util.Arrays.fill(wb, 0, n, 1f);
             } else {
                 int r = b0 / cols;
                 int col = b0 - r * cols;
-                float wr = c.rowWeightOf(chunk, r);
                 for (int j = 0; j < n; j++) {
-                    if (wr < 0f) {
-                        valid = j;
-                        break;
-                    }
-                    wb[j] = wr;
+                    wb[j] = rw[rwo + r];
                     if (++col == cols) {
                         col = 0;
-                        wr = j + 1 < n ? c.rowWeightOf(chunk, ++r) : 0f;
+                        r++;
                     }
                 }
             }
+            int valid = Math.max(0, Math.min(n, limit - b0));
             for (int i = b0, stop = b0 + valid; i < stop; i++) {
                 int j = i - b0;
                 float wi = wb[j];
@@ -141,6 +149,8 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 }
             }
             if (valid < n) {
+                // every element before the bad row weight is fine: report the row weight
+                c.rowWeightOf(chunk, badRow);
                 return;
             }
         }
