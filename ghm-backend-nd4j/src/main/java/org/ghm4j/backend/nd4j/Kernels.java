@@ -66,11 +66,23 @@ final class Kernels {
      * row's elements); returns when there is none (GHM-6.1, GHM-6.3).
      */
     static void throwFirstBad(Scratch s, int chunks, Check[] checks) {
+        int c = firstBad(s, chunks);
+        if (c >= 0) {
+            throw error(checks[s.badArg[c]], s.badIndex[c], s.badValue[c]);
+        }
+    }
+
+    /**
+     * The first chunk that recorded a bad element, or -1: a caller builds its {@link Check}s (and
+     * calls {@link #throwFirstBad}) only then, so a call without bad input allocates none.
+     */
+    static int firstBad(Scratch s, int chunks) {
         for (int c = 0; c < chunks; c++) {
             if (s.badIndex[c] >= 0) {
-                throw error(checks[s.badArg[c]], s.badIndex[c], s.badValue[c]);
+                return c;
             }
         }
+        return -1;
     }
 
     static InvalidInputException error(Check check, int index, double value) {

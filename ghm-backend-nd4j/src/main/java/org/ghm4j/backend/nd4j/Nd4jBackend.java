@@ -1,7 +1,6 @@
 package org.ghm4j.backend.nd4j;
 
 import java.util.Set;
-import java.util.concurrent.ForkJoinPool;
 
 import org.ghm4j.api.Capability;
 import org.ghm4j.api.GhmBackend;
@@ -12,6 +11,7 @@ import org.ghm4j.api.config.EstimatorConfig;
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.backend.java.kernel.Workers;
 
 /**
  * The ND4J backend: GHM-C, categorical GHM-C, GHM-R and the standalone estimator on INDArray data
@@ -21,29 +21,25 @@ import org.ghm4j.api.config.LossConfig;
  * off-heap memory), fusing validation, g, binning, counting and the per-bin loss sums into one pass
  * and the weighting into a second: ND4J's own ops would need a dozen full passes per call and its
  * histogram ops bin differently at the edges (GHM-1.2). Work is split into fixed chunks of 64k
- * elements on this backend's pool and combined in chunk order, so results are bit-identical for
+ * elements, run by the calling thread and this backend's helper threads ({@link Workers}, which
+ * allocates nothing per call), and combined in chunk order, so results are bit-identical for
  * any thread count (GHM-7.5). Other tensor kinds (heap, direct) are copied into reused native
- * scratch arrays. Losses and estimators are thread-safe; {@link #close()} stops the pool.
+ * scratch arrays. Losses and estimators are thread-safe; {@link #close()} stops the helper threads.
  */
 public final class Nd4jBackend implements GhmBackend {
     static final Set<Capability> CAPABILITIES = Set.of(Capability.FLOAT64, Capability.PROBABILITY_INPUT,
             Capability.NATIVE_MEMORY, Capability.CATEGORICAL, Capability.DETERMINISTIC);
 
-    private final ForkJoinPool pool;
+    private final Workers workers;
 
     /** A backend with {@code options.effectiveThreads()} kernel threads. */
     public Nd4jBackend(org.ghm4j.api.BackendOptions options) {
         this(options.effectiveThreads());
     }
 
-    /** @param threads worker threads of the kernels, >= 1 */
+    /** @param threads threads of the kernels (the calling thread and threads - 1 helpers); values below 1 mean 1 */
     public Nd4jBackend(int threads) {
-        this.pool = new ForkJoinPool(Math.max(1, threads), p -> {
-            var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("ghm-nd4j-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+        this.workers = new Workers(Math.max(1, threads));
     }
 
     @Override
@@ -60,17 +56,17 @@ public final class Nd4jBackend implements GhmBackend {
     public HarmonizedLoss loss(LossConfig config) {
         java.util.Objects.requireNonNull(config, "config");
         if (config instanceof GhmcConfig c) {
-            return new Nd4jElementwiseLoss(pool, c);
+            return new Nd4jElementwiseLoss(workers, c);
         }
         if (config instanceof GhmrConfig r) {
-            return new Nd4jElementwiseLoss(pool, r);
+            return new Nd4jElementwiseLoss(workers, r);
         }
-        return new Nd4jCategoricalLoss(pool, (CategoricalConfig) config);
+        return new Nd4jCategoricalLoss(workers, (CategoricalConfig) config);
     }
 
     @Override
     public GradientDensityEstimator estimator(EstimatorConfig config) {
-        return new Nd4jEstimator(pool, java.util.Objects.requireNonNull(config, "config"));
+        return new Nd4jEstimator(workers, java.util.Objects.requireNonNull(config, "config"));
     }
 
     /** An INDArray-backed copy of {@code source} (itself when it already is one): the form read in place. */
@@ -92,16 +88,16 @@ public final class Nd4jBackend implements GhmBackend {
 
     /** Number of kernel threads. */
     public int threads() {
-        return pool.getParallelism();
+        return workers.threads();
     }
 
     @Override
     public void close() {
-        pool.shutdown();
+        workers.close();
     }
 
     @Override
     public String toString() {
-        return "Nd4jBackend[threads=" + pool.getParallelism() + "]";
+        return "Nd4jBackend[threads=" + workers.threads() + "]";
     }
 }

@@ -1,6 +1,6 @@
 package org.ghm4j.backend.nd4j;
 
-import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 
 import org.ghm4j.api.config.CategoricalConfig;
 import org.ghm4j.api.config.CategoricalMode;
@@ -13,6 +13,8 @@ import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.ChunkBody;
+import org.ghm4j.backend.java.kernel.Workers;
 
 /**
  * Categorical (softmax) GHM-C (GHM-3) on native memory. Rows of C classes, {@code pred} [N, C]
@@ -33,14 +35,14 @@ import org.ghm4j.api.tensor.Tensor;
  * With {@link Reduction#NONE} the element output holds one value per row (D-1), shape [N].
  * Rows are processed in fixed chunks of about 64k elements.
  */
-final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
+final class Nd4jCategoricalLoss extends AbstractNd4jLoss<Nd4jCategoricalLoss.Call> {
     private final CategoricalConfig config;
     private final boolean seed;
     private final boolean logits;
     private final double eps;
 
-    Nd4jCategoricalLoss(ForkJoinPool pool, CategoricalConfig config) {
-        super(pool, config);
+    Nd4jCategoricalLoss(Workers workers, CategoricalConfig config) {
+        super(workers, config);
         this.config = config;
         this.seed = config.mode() == CategoricalMode.SEED;
         this.logits = config.input() == InputKind.LOGITS;
@@ -53,16 +55,21 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
     }
 
     @Override
-    double compute(LossInput input, LossOutput output, boolean commit, Scratch s) {
+    Call newScratch() {
+        return new Call();
+    }
+
+    @Override
+    double compute(LossInput input, LossOutput output, boolean commit, Call s) {
         Tensor predT = input.pred();
-        int[] shape = predT.shape();
+        int[] shape = s.shapeOf(predT);
         if (shape.length < 2) {
-            throw InputErrors.shape("pred", shape, "target", input.target().shape(),
+            throw InputErrors.shape("pred", predT.shape(), "target", input.target().shape(),
                     "categorical GHM-C needs rows of classes, shape [N, C] (GHM-3.1)");
         }
         Tensor maskT = input.labelWeight();
         if (maskT != null && !input.rowWeights()) {
-            throw InputErrors.shape("labelWeight", maskT.shape(), "pred", shape,
+            throw InputErrors.shape("labelWeight", maskT.shape(), "pred", predT.shape(),
                     "categorical GHM-C takes one weight per row, shape [" + shape[0] + "] (D-6)");
         }
         int rows = shape[0];
@@ -78,12 +85,13 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         boolean[] valid = s.rowValid(rows);
         Vec mask = maskT == null ? null : s.read(maskT, Scratch.WEIGHT);
 
-        int[] rowShape = {rows};
-        Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
-        Tensor weightsT = output.wantsWeights() ? output.weightsBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
+        Function<int[], Tensor> buffers = buffers(dtype);
+        Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, buffers) : null;
+        Tensor weightsT = output.wantsWeights() ? output.weightsBuffer(shape, buffers) : null;
         Tensor lossT = null;
         if (config.reduction() == Reduction.NONE) {
-            lossT = output.elementLossBuffer(rowShape, sh -> newBuffer(dtype, sh));
+            s.rowShape[0] = rows;
+            lossT = output.elementLossBuffer(s.rowShape, buffers);
         } else {
             output.clearElementLoss();
         }
@@ -91,15 +99,25 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         Vec weightsOut = weightsT == null ? null : s.write(weightsT, Scratch.OUT_WEIGHTS);
         Vec rowLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
-        int c0 = classes;
-        Chunks.run(pool, chunks, c -> pass1(s, c, rowsPerChunk, rows, c0, pred, target, mask, valid));
-        Kernels.throwFirstBad(s, chunks, new Kernels.Check[] {
-            new Kernels.Check("pred", shape, logits ? "(-inf, inf)" : "[0, 1]",
-                    logits ? "GHM-6.1" : "probabilities lie in [0, 1], D-9"),
-            new Kernels.Check("target", shape, "[0, 1]", "categorical targets lie in [0, 1], D-9"),
-            new Kernels.Check("labelWeight", maskT == null ? new int[] {rows} : maskT.shape(), "[0, +inf)",
-                    "label weights are >= 0, D-7")
-        });
+        s.rowsPerChunk = rowsPerChunk;
+        s.rows = rows;
+        s.classes = classes;
+        s.pred = pred;
+        s.target = target;
+        s.mask = mask;
+        s.valid = valid;
+        s.pass = 1;
+        workers.run(chunks, s);
+        if (Kernels.firstBad(s, chunks) >= 0) {
+            int[] predShape = predT.shape();
+            Kernels.throwFirstBad(s, chunks, new Kernels.Check[] {
+                new Kernels.Check("pred", predShape, logits ? "(-inf, inf)" : "[0, 1]",
+                        logits ? "GHM-6.1" : "probabilities lie in [0, 1], D-9"),
+                new Kernels.Check("target", predShape, "[0, 1]", "categorical targets lie in [0, 1], D-9"),
+                new Kernels.Check("labelWeight", maskT == null ? new int[] {rows} : maskT.shape(), "[0, +inf)",
+                        "label weights are >= 0, D-7")
+            });
+        }
         int validRows = 0;
         for (int r = 0; r < rows; r++) {
             validRows += valid[r] ? 1 : 0;
@@ -138,9 +156,13 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
         }
         loss *= factor;
         if (grad != null || weightsOut != null || rowLoss != null) {
-            double f = factor;
-            Chunks.run(pool, chunks, c -> pass2(s, c, rowsPerChunk, rows, c0, pred, target, valid, binValue, f,
-                    lossWeight, grad, weightsOut, rowLoss));
+            s.factor = factor;
+            s.lossWeight = lossWeight;
+            s.grad = grad;
+            s.weightsOut = weightsOut;
+            s.rowLoss = rowLoss;
+            s.pass = 2;
+            workers.run(chunks, s);
         }
         if (gradT != null) {
             s.flush(gradT, Scratch.OUT_GRAD);
@@ -152,6 +174,36 @@ final class Nd4jCategoricalLoss extends AbstractNd4jLoss {
             s.flush(lossT, Scratch.OUT_LOSS);
         }
         return loss;
+    }
+
+    /** The memory and context of one call, kept for the next; also the chunk body of both passes. */
+    final class Call extends Scratch implements ChunkBody {
+        /** Per-row output shape [N] (D-1). */
+        final int[] rowShape = new int[1];
+        /** 1 or 2: the pass {@link #run} runs. */
+        int pass;
+        int rowsPerChunk;
+        int rows;
+        int classes;
+        Vec pred;
+        Vec target;
+        Vec mask;
+        boolean[] valid;
+        double factor;
+        double lossWeight;
+        Vec grad;
+        Vec weightsOut;
+        Vec rowLoss;
+
+        @Override
+        public void run(int c) {
+            if (pass == 1) {
+                pass1(this, c, rowsPerChunk, rows, classes, pred, target, mask, valid);
+            } else {
+                pass2(this, c, rowsPerChunk, rows, classes, pred, target, valid, binValue, factor, lossWeight,
+                        grad, weightsOut, rowLoss);
+            }
+        }
     }
 
     /** log-sum-exp of row {@code o .. o + classes} of the logits. */

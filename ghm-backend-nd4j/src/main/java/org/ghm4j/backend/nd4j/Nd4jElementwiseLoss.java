@@ -1,6 +1,7 @@
 package org.ghm4j.backend.nd4j;
 
-import java.util.concurrent.ForkJoinPool;
+import java.util.Arrays;
+import java.util.function.Function;
 
 import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.GhmrConfig;
@@ -12,8 +13,10 @@ import org.ghm4j.api.loss.LossOutput;
 import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.ChunkBody;
 import org.ghm4j.backend.java.kernel.LogitBins;
 import org.ghm4j.backend.java.kernel.MathKernels;
+import org.ghm4j.backend.java.kernel.Workers;
 
 /**
  * GHM-C (GHM-2, logits or probabilities) and GHM-R (GHM-4) on native memory: the losses whose
@@ -38,7 +41,7 @@ import org.ghm4j.backend.java.kernel.MathKernels;
  * 0 where it was (as D-4 for the categorical loss). GHM-R: d = x - t, s = sqrt(d^2 + mu^2),
  * l = s - mu, g = |d| / s, dl/dx = d / s, tot = max(sum of the label weights, 1).
  */
-final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
+final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Call> {
     private static final double PROB_EPS = 1e-7;
     /**
      * Well above the error of g from the block kernels (below 1e-13), far below the spacing of g
@@ -58,8 +61,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
     /** GHM-C bins of float32 logits with hard targets; null for probabilities and GHM-R. */
     private final LogitBins logitBins;
 
-    Nd4jElementwiseLoss(ForkJoinPool pool, GhmcConfig config) {
-        super(pool, config);
+    Nd4jElementwiseLoss(Workers workers, GhmcConfig config) {
+        super(workers, config);
         this.config = config;
         this.kind = config.input() == InputKind.PROBABILITIES ? Kind.PROBABILITIES : Kind.LOGITS;
         this.mu = 0;
@@ -68,8 +71,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         this.logitBins = kind == Kind.LOGITS ? new LogitBins(config.estimatorConfig().edges()) : null;
     }
 
-    Nd4jElementwiseLoss(ForkJoinPool pool, GhmrConfig config) {
-        super(pool, config);
+    Nd4jElementwiseLoss(Workers workers, GhmrConfig config) {
+        super(workers, config);
         this.config = config;
         this.kind = Kind.ASL1;
         this.mu = config.mu();
@@ -84,9 +87,14 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
     }
 
     @Override
-    double compute(LossInput input, LossOutput output, boolean commit, Scratch s) {
+    Call newScratch() {
+        return new Call();
+    }
+
+    @Override
+    double compute(LossInput input, LossOutput output, boolean commit, Call s) {
         Tensor predT = input.pred();
-        int[] shape = predT.shape();
+        int[] shape = s.shapeOf(predT);
         int n = predT.length();
         DType dtype = predT.dtype();
         int chunks = Chunks.count(n, Chunks.SIZE);
@@ -99,11 +107,12 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int rows = shape.length == 0 ? 1 : shape[0];
         int perRow = input.rowWeights() && rows > 0 ? n / rows : 0;
 
-        Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
-        Tensor weightsT = output.wantsWeights() ? output.weightsBuffer(shape, sh -> newBuffer(dtype, sh)) : null;
+        Function<int[], Tensor> buffers = buffers(dtype);
+        Tensor gradT = output.wantsGradient() ? output.gradientBuffer(shape, buffers) : null;
+        Tensor weightsT = output.wantsWeights() ? output.weightsBuffer(shape, buffers) : null;
         Tensor lossT = null;
         if (reduction == Reduction.NONE) {
-            lossT = output.elementLossBuffer(shape, sh -> newBuffer(dtype, sh));
+            lossT = output.elementLossBuffer(shape, buffers);
         } else {
             output.clearElementLoss();
         }
@@ -111,17 +120,12 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         Vec weightsOut = weightsT == null ? null : s.write(weightsT, Scratch.OUT_WEIGHTS);
         Vec elementLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
-        Chunks.run(pool, chunks, c -> {
-            int lo = c * Chunks.SIZE;
-            int hi = Math.min(n, lo + Chunks.SIZE);
-            Elements e = new Elements(s, c, lo, hi, pred, target, weight, perRow, grad, elementLoss);
-            switch (kind) {
-                case LOGITS -> logits(e);
-                case PROBABILITIES -> probabilities(e);
-                default -> asl1(e);
-            }
-        });
-        Kernels.throwFirstBad(s, chunks, checks(shape, input));
+        s.bind(n, chunks, pred, target, weight, perRow, grad, weightsOut, elementLoss);
+        s.pass = 1;
+        workers.run(chunks, s);
+        if (Kernels.firstBad(s, chunks) >= 0) {
+            Kernels.throwFirstBad(s, chunks, checks(predT.shape(), input));
+        }
 
         long[] counts = s.counts;
         double[] lossSums = s.lossSums;
@@ -161,7 +165,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
             lossScale[k + 1] = beta[k] * lossWeight;
         }
         if (grad != null || weightsOut != null || elementLoss != null) {
-            Chunks.run(pool, chunks, c -> pass2(s, c, n, betaAt, gradScale, lossScale, grad, weightsOut, elementLoss));
+            s.pass = 2;
+            workers.run(chunks, s);
         }
         if (gradT != null) {
             s.flush(gradT, Scratch.OUT_GRAD);
@@ -188,9 +193,84 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         };
     }
 
-    /** The arguments of one chunk's pass 1. */
-    private record Elements(Scratch s, int c, int lo, int hi, Vec pred, Vec target, Vec weight, int perRow,
-                            Vec grad, Vec elementLoss) {
+    /**
+     * The memory and context of one call, kept for the next: the inputs and outputs of the call and
+     * one {@link Elements} per chunk, reused; also the chunk body of both passes.
+     */
+    final class Call extends Scratch implements ChunkBody {
+        /** 1 or 2: the pass {@link #run} runs. */
+        int pass;
+        private int n;
+        private Vec grad;
+        private Vec weightsOut;
+        private Vec elementLoss;
+        private Elements[] elements = new Elements[0];
+
+        /** Sets the call's inputs and outputs and readies the chunks' contexts (pass-1 state reset per chunk). */
+        void bind(int n, int chunks, Vec pred, Vec target, Vec weight, int perRow, Vec grad, Vec weightsOut,
+                  Vec elementLoss) {
+            this.n = n;
+            this.grad = grad;
+            this.weightsOut = weightsOut;
+            this.elementLoss = elementLoss;
+            if (elements.length < chunks) {
+                Elements[] more = Arrays.copyOf(elements, chunks);
+                for (int c = elements.length; c < chunks; c++) {
+                    more[c] = new Elements(this);
+                }
+                elements = more;
+            }
+            for (int c = 0; c < chunks; c++) {
+                Elements e = elements[c];
+                e.c = c;
+                e.lo = c * Chunks.SIZE;
+                e.hi = Math.min(n, e.lo + Chunks.SIZE);
+                e.pred = pred;
+                e.target = target;
+                e.weight = weight;
+                e.perRow = perRow;
+                e.grad = grad;
+                e.elementLoss = elementLoss;
+            }
+        }
+
+        @Override
+        public void run(int c) {
+            if (pass == 1) {
+                Elements e = elements[c];
+                e.rowState[0] = e.lo;
+                e.rowState[1] = 1.0;
+                switch (kind) {
+                    case LOGITS -> logits(e);
+                    case PROBABILITIES -> probabilities(e);
+                    default -> asl1(e);
+                }
+            } else {
+                pass2(this, c, n, binBeta, binScale, binLossScale, grad, weightsOut, elementLoss);
+            }
+        }
+    }
+
+    /**
+     * The arguments of one chunk's pass 1, kept in its {@link Call} and reused: elements [lo, hi) of
+     * chunk c, and {@code rowState}, the row-weight state of {@link #weightAt} ({lo, 1} at the start).
+     */
+    private static final class Elements {
+        final Scratch s;
+        final double[] rowState = new double[2];
+        int c;
+        int lo;
+        int hi;
+        Vec pred;
+        Vec target;
+        Vec weight;
+        int perRow;
+        Vec grad;
+        Vec elementLoss;
+
+        Elements(Scratch s) {
+            this.s = s;
+        }
     }
 
     /**
@@ -278,7 +358,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int[] deferred = b.deferred;
         double[] dOut = b.grad;
         double[] lOut = b.loss;
-        double[] rowState = {e.lo, 1.0};
+        double[] rowState = e.rowState;
         for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
             int len = Math.min(MathKernels.BLOCK, e.hi - b0);
             if (pred32 != null) {
@@ -454,7 +534,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         double[] sums = s.chunkLoss;
         int m = bins;
         int base = c * Scratch.LANES * m;
-        double[] rowState = {e.lo, 1.0};
+        double[] rowState = e.rowState;
         for (int i = e.lo; i < e.hi; i++) {
             double p = e.pred.get(i);
             if (!(p >= 0.0 && p <= 1.0)) {
@@ -502,7 +582,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss {
         int base = c * Scratch.LANES * m;
         double mu2 = mu * mu;
         double wsum = 0.0;
-        double[] rowState = {e.lo, 1.0};
+        double[] rowState = e.rowState;
         for (int i = e.lo; i < e.hi; i++) {
             double x = e.pred.get(i);
             if (!(Math.abs(x) <= Double.MAX_VALUE)) {

@@ -1,7 +1,6 @@
 package org.ghm4j.backend.nd4j;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ForkJoinPool;
 
 import org.ghm4j.api.GradientDensityEstimator;
 import org.ghm4j.api.StateUpdate;
@@ -13,6 +12,7 @@ import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.state.EmaDensity;
 import org.ghm4j.api.state.EmaBacked;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.Workers;
 
 /**
  * The standalone density estimator (GHM-1) on native memory: bins the given g by the float32 edges
@@ -21,15 +21,15 @@ import org.ghm4j.api.tensor.Tensor;
  * or 1 / D_bin (SEED, 1 when invalid). g outside [0, last edge) is refused (D-8).
  */
 final class Nd4jEstimator implements GradientDensityEstimator, EmaBacked {
-    private final ForkJoinPool pool;
+    private final Workers workers;
     private final EstimatorConfig config;
     private final EmaDensity density;
     private final double[] edges;
     private final int bins;
     private final ConcurrentLinkedQueue<Scratch> scratches = new ConcurrentLinkedQueue<>();
 
-    Nd4jEstimator(ForkJoinPool pool, EstimatorConfig config) {
-        this.pool = pool;
+    Nd4jEstimator(Workers workers, EstimatorConfig config) {
+        this.workers = workers;
         this.config = config;
         this.density = new EmaDensity(config);
         this.edges = Kernels.edges(config.edges().toArray());
@@ -81,7 +81,7 @@ final class Nd4jEstimator implements GradientDensityEstimator, EmaBacked {
                 "label weights are >= 0, D-7");
         Vec out = s.write(outT, Scratch.OUT_WEIGHTS);
         boolean rw = rowWeights;
-        Chunks.run(pool, chunks, c -> count(s, c, n, g, w, rw, perRow));
+        workers.run(chunks, c -> count(s, c, n, g, w, rw, perRow));
         double top = edges[bins];
         Kernels.throwFirstBad(s, chunks, new Kernels.Check[] {
             new Kernels.Check("gradNorms", shape, "[0, " + (float) top + ")", "D-8"), weightCheck
@@ -101,7 +101,7 @@ final class Nd4jEstimator implements GradientDensityEstimator, EmaBacked {
         double[] binValue = s.binValue;
         density.apply(counts, tot, commit, binValue, stats);
         boolean seed = config.mode() == DensityMode.SEED;
-        Chunks.run(pool, chunks, c -> {
+        workers.run(chunks, c -> {
             int lo = c * Chunks.SIZE;
             int hi = Math.min(n, lo + Chunks.SIZE);
             short[] binOf = s.bins;

@@ -32,6 +32,8 @@ public final class Nd4jTensor implements Tensor {
     private final int[] shape;
     private final int length;
     private final DType dtype;
+    /** {@link #isContiguous(INDArray)} of the array, fixed by its shape, strides and buffer (computed once: the check allocates). */
+    private final boolean contiguous;
 
     private Nd4jTensor(INDArray array) {
         this.array = array;
@@ -46,6 +48,7 @@ public final class Nd4jTensor implements Tensor {
         }
         this.length = Shapes.length(shape);
         this.dtype = array.dataType() == DataType.DOUBLE ? DType.FLOAT64 : DType.FLOAT32;
+        this.contiguous = isContiguous(array);
     }
 
     /**
@@ -74,7 +77,7 @@ public final class Nd4jTensor implements Tensor {
      * buffer: then {@link #floatBuffer()} / {@link #doubleBuffer()} view it in place.
      */
     public boolean isContiguous() {
-        return isContiguous(array);
+        return contiguous;
     }
 
     static boolean isContiguous(INDArray a) {
@@ -98,6 +101,16 @@ public final class Nd4jTensor implements Tensor {
     @Override
     public int[] shape() {
         return shape.clone();
+    }
+
+    @Override
+    public int rank() {
+        return shape.length;
+    }
+
+    @Override
+    public int dim(int d) {
+        return shape[d];
     }
 
     @Override

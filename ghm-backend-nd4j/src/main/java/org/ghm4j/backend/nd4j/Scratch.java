@@ -6,6 +6,7 @@ import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.DoubleArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,9 +16,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * The reusable memory of one loss call: native arrays for inputs that cannot be read in place and
  * outputs that cannot be written in place, the per-element bin indices, and the per-chunk partial
  * results. Kept by a loss between calls (one per concurrent caller) so that a steady-state call
- * allocates nothing. Not thread-safe.
+ * allocates nothing: the NIO views of native memory are kept too, per slot, and reused while the slot
+ * sees the same memory (same address, length and dtype). Losses extend it with their per-call context.
+ * Not thread-safe.
  */
-final class Scratch {
+class Scratch {
     static final int PRED = 0;
     static final int TARGET = 1;
     static final int WEIGHT = 2;
@@ -30,6 +33,14 @@ final class Scratch {
     private static final Vec EMPTY = Vec.of(java.nio.FloatBuffer.allocate(0));
 
     private final INDArray[] native_ = new INDArray[SLOTS];
+    /** Per slot: the view last made, and the address, position, length and dtype of the memory it views. */
+    private final Vec[] views = new Vec[SLOTS];
+    private final long[] viewAddress = new long[SLOTS];
+    private final long[] viewPosition = new long[SLOTS];
+    private final long[] viewLength = new long[SLOTS];
+    private final DataType[] viewType = new DataType[SLOTS];
+    /** The shape of the call's pred, kept for the next call (see {@link #shapeOf}). */
+    private int[] shape = new int[0];
     private float[] heapFloats = new float[0];
     private double[] heapDoubles = new double[0];
 
@@ -111,9 +122,8 @@ final class Scratch {
     INDArray array(int slot, DType dtype, int[] shape) {
         DataType t = dtype == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
         INDArray a = native_[slot];
-        long[] s = toLong(shape);
-        if (a == null || a.dataType() != t || !Arrays.equals(a.shape(), s)) {
-            a = allocate(t, s);
+        if (a == null || a.dataType() != t || !sameShape(a.shape(), shape)) {
+            a = allocate(t, toLong(shape));
             native_[slot] = a;
         }
         return a;
@@ -126,11 +136,11 @@ final class Scratch {
         }
         if (t instanceof Nd4jTensor n) {
             if (n.isContiguous()) {
-                return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
+                return view(n.array(), slot);
             }
             INDArray a = array(slot, n.dtype(), n.shape());
             a.assign(n.array());
-            return view(a);
+            return view(a, slot);
         }
         INDArray a = array(slot, t.dtype(), t.shape());
         int len = t.length();
@@ -151,7 +161,7 @@ final class Scratch {
                 a.data().asNioFloat().put(0, tmp, 0, len);
             }
         }
-        return view(a);
+        return view(a, slot);
     }
 
     /** Where to write output {@code t}: in place when it is a contiguous Nd4jTensor, else slot {@code slot} (see {@link #flush}). */
@@ -160,9 +170,9 @@ final class Scratch {
             return EMPTY;
         }
         if (t instanceof Nd4jTensor n && n.isContiguous()) {
-            return n.dtype() == DType.FLOAT64 ? Vec.of(n.doubleBuffer()) : Vec.of(n.floatBuffer());
+            return view(n.array(), slot);
         }
-        return view(array(slot, t.dtype(), t.shape()));
+        return view(array(slot, t.dtype(), t.shape()), slot);
     }
 
     /** Copies slot {@code slot} into {@code t} when {@link #write} could not write in place. */
@@ -205,6 +215,54 @@ final class Scratch {
 
     static Vec view(INDArray a) {
         return a.dataType() == DataType.DOUBLE ? Vec.of(a.data().asNioDouble()) : Vec.of(a.data().asNioFloat());
+    }
+
+    /**
+     * {@link #view(INDArray)} of a contiguous array, reusing slot {@code slot}'s last view when it
+     * views the same memory: a view depends only on the address, position, length and dtype of the
+     * memory (it holds no reference to the array), so a kept one is the one a new call would make.
+     */
+    Vec view(INDArray a, int slot) {
+        DataBuffer d = a.data();
+        DataType type = a.dataType();
+        long address = d.address();
+        long position = d.pointer().position();
+        long length = d.length();
+        Vec v = views[slot];
+        if (v == null || viewAddress[slot] != address || viewPosition[slot] != position
+                || viewLength[slot] != length || viewType[slot] != type) {
+            v = view(a);
+            views[slot] = v;
+            viewAddress[slot] = address;
+            viewPosition[slot] = position;
+            viewLength[slot] = length;
+            viewType[slot] = type;
+        }
+        return v;
+    }
+
+    /** The shape of the call's {@code pred} in an array kept for the next call (callers must not keep or modify it). */
+    int[] shapeOf(Tensor t) {
+        int rank = t.rank();
+        if (shape.length != rank) {
+            shape = new int[rank];
+        }
+        for (int d = 0; d < rank; d++) {
+            shape[d] = t.dim(d);
+        }
+        return shape;
+    }
+
+    private static boolean sameShape(long[] a, int[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int d = 0; d < b.length; d++) {
+            if (a[d] != b[d]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static long[] toLong(int[] shape) {
