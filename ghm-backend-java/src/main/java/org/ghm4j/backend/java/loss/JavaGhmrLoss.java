@@ -7,7 +7,8 @@ import org.ghm4j.backend.java.kernel.Workers;
 
 /**
  * GHM-R with Authentic Smooth L1 (GHM-4): d = x - t, l = sqrt(d^2 + mu^2) - mu,
- * g = |d| / sqrt(d^2 + mu^2), raw derivative d / sqrt(d^2 + mu^2); tot = sum of the label weights.
+ * g = |d| / sqrt(d^2 + mu^2), raw derivative d / sqrt(d^2 + mu^2), each computed literally in float64
+ * (one rounding per operation, as the ND4J backend and the reference do); tot = sum of the label weights.
  */
 final class JavaGhmrLoss extends AbstractJavaLoss {
     private static final Call.RangeRules RULES = new Call.RangeRules("pred", "(-inf, inf)", "GHM-6.1",
@@ -106,7 +107,7 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             MathKernels.widen(t, to + b0, tb, n);
             for (int j = 0; j < n; j++) {
                 double d = g[j] - tb[j];
-                g[j] = Math.abs(d) * (1.0 / Math.sqrt(d * d + mu2));
+                g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
             }
             // the label weight of every element of the block: row weights stepped at row boundaries in
             // one flat loop (rows are often only 4 elements long), read directly: checked above
@@ -184,10 +185,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             MathKernels.widen(t, to + b0, tb, n);
             for (int j = 0; j < n; j++) {
                 double d = deriv[j] - tb[j];
-                double q = d * d + mu2;
-                double inv = 1.0 / Math.sqrt(q);
-                loss[j] = q * inv - mu;
-                deriv[j] = d * inv;
+                double r = Math.sqrt(d * d + mu2);
+                loss[j] = r - mu;
+                deriv[j] = d / r;
             }
             int j = 0;
             for (; j + 1 < n; j += 2) {
@@ -252,11 +252,10 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             MathKernels.widen(t, to + b0, tb, n);
             for (int j = 0; j < n; j++) {
                 double d = g[j] - tb[j];
-                double q = d * d + mu2;
-                double inv = 1.0 / Math.sqrt(q);
-                loss[j] = q * inv - mu;
-                deriv[j] = d * inv;
-                g[j] = Math.abs(d) * inv;
+                double r = Math.sqrt(d * d + mu2);
+                loss[j] = r - mu;
+                deriv[j] = d / r;
+                g[j] = Math.abs(d) / r;
             }
             // one run per row, or per block when the weights are per element (no division per row:
             // rows are often 4 elements long)
@@ -343,16 +342,15 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             return true;
         }
         double d = (double) xi - ti;
-        double q = d * d + mu2;
-        double inv = 1.0 / Math.sqrt(q);
-        double l = q * inv - mu;
-        int s = bins.of(Math.abs(d) * inv) + 1;
+        double r = Math.sqrt(d * d + mu2);
+        double l = r - mu;
+        int s = bins.of(Math.abs(d) / r) + 1;
         int idx = base + (i & 3) * c.slots + s;
         c.counts[idx]++;
         c.lossSums[idx] += l;
         c.slot[i] = (short) s;
         if (raw != null) {
-            raw[c.rawOff + i] = (float) (d * inv);
+            raw[c.rawOff + i] = (float) (d / r);
         }
         if (el != null) {
             el[i] = (float) l;
