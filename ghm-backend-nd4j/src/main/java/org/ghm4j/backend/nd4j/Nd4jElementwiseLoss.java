@@ -572,7 +572,89 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         }
     }
 
+    /**
+     * GHM-R pass 1. Float32 inputs go in blocks of {@link MathKernels#BLOCK}: bulk copies out of native
+     * memory, one vectorized loop for r = sqrt(d^2 + mu^2), l = r - mu, dl/dx = d / r and g = |d| / r
+     * (the same operations as {@link #asl1Elements}, so the same bits), then a scalar loop that checks,
+     * bins and accumulates. Other input goes element by element.
+     */
     private void asl1(Elements e) {
+        Vec.F32 pred32 = e.pred instanceof Vec.F32 f ? f : null;
+        Vec.F32 target32 = e.target instanceof Vec.F32 f ? f : null;
+        if (pred32 == null || target32 == null) {
+            asl1Elements(e);
+            return;
+        }
+        Scratch s = e.s;
+        int c = e.c;
+        short[] binOf = s.bins;
+        long[] counts = s.chunkCounts;
+        double[] sums = s.chunkLoss;
+        int m = bins;
+        int base = c * Scratch.LANES * m;
+        double mu2 = mu * mu;
+        double wsum = 0.0;
+        double[] rowState = e.rowState;
+        double[][] kernel = MathKernels.blockBuffers();
+        double[] g = kernel[0];
+        double[] tw = kernel[1];
+        BlockBuffers b = BlockBuffers.get();
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        double[] dOut = b.grad;
+        double[] lOut = b.loss;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            pred32.get(b0, xs, len);
+            target32.get(b0, ts, len);
+            MathKernels.widen(xs, 0, g, len);
+            MathKernels.widen(ts, 0, tw, len);
+            for (int j = 0; j < len; j++) {
+                double d = g[j] - tw[j];
+                double r = Math.sqrt(d * d + mu2);
+                lOut[j] = r - mu;
+                dOut[j] = d / r;
+                g[j] = Math.abs(d) / r;
+            }
+            for (int j = 0; j < len; j++) {
+                int i = b0 + j;
+                if (!(Math.abs(xs[j]) <= Float.MAX_VALUE)) {
+                    Kernels.bad(s, c, PRED, i, xs[j]);
+                    return;
+                }
+                if (!(Math.abs(ts[j]) <= Float.MAX_VALUE)) {
+                    Kernels.bad(s, c, TARGET, i, ts[j]);
+                    return;
+                }
+                double w = weightAt(e, i, rowState);
+                if (w != w) {
+                    return;
+                }
+                wsum += w;
+                if (!(w > 0.0)) {
+                    binOf[i] = -1;
+                    dOut[j] = 0.0;
+                    lOut[j] = 0.0;
+                    continue;
+                }
+                int k = Kernels.bin(g[j], edges, m);
+                binOf[i] = (short) k;
+                int slot = base + (i & (Scratch.LANES - 1)) * m + k;
+                counts[slot]++;
+                sums[slot] += lOut[j];
+            }
+            if (e.grad != null) {
+                e.grad.put(b0, dOut, len, b.narrow);
+            }
+            if (e.elementLoss != null) {
+                e.elementLoss.put(b0, lOut, len, b.narrow);
+            }
+        }
+        s.chunkExtra[c * 4] = wsum;
+    }
+
+    /** GHM-R pass 1 element by element (float64 input). */
+    private void asl1Elements(Elements e) {
         Scratch s = e.s;
         int c = e.c;
         short[] binOf = s.bins;
