@@ -100,6 +100,45 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         throw new IllegalStateException("not fused");
     }
 
+    /**
+     * The last loop of a fused pass 2 over block [b0, b0 + n) of a chunk: with f = factor of each
+     * element's slot, gradient = f * deriv[j] into {@code c.raw} (when wanted), weight = beta of the slot
+     * (when wanted); returns sum_j f * loss[j], added in two partial sums (even and odd elements) to
+     * halve the chain of dependent additions.
+     */
+    static double scaleBlock(Call c, int b0, int n, double[] factor, double[] loss, double[] deriv,
+                             float[] beta, float[] weightsArr, int weightsOff) {
+        final short[] slot = c.slot;
+        final float[] raw = c.raw;
+        final int ro = c.rawOff;
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        int j = 0;
+        for (; j + 1 < n; j += 2) {
+            double f0 = factor[slot[b0 + j]];
+            double f1 = factor[slot[b0 + j + 1]];
+            loss0 += f0 * loss[j];
+            loss1 += f1 * loss[j + 1];
+            if (raw != null) {
+                raw[ro + b0 + j] = (float) (f0 * deriv[j]);
+                raw[ro + b0 + j + 1] = (float) (f1 * deriv[j + 1]);
+            }
+        }
+        if (j < n) {
+            double f0 = factor[slot[b0 + j]];
+            loss0 += f0 * loss[j];
+            if (raw != null) {
+                raw[ro + b0 + j] = (float) (f0 * deriv[j]);
+            }
+        }
+        if (weightsArr != null) {
+            for (j = 0; j < n; j++) {
+                weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
+            }
+        }
+        return loss0 + loss1;
+    }
+
     /** Row-wise pass 2 (categorical from logits). */
     void pass2Rows(Call c, int chunk, float[] factor) {
         throw new IllegalStateException("not row-wise");

@@ -164,9 +164,6 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int xo = c.predOff;
         final float[] t = c.target;
         final int to = c.targetOff;
-        final float[] raw = c.raw;
-        final int ro = c.rawOff;
-        final short[] slot = c.slot;
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] a = buffers[0];
         final double[] e = buffers[1];
@@ -174,8 +171,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final double[] lp = buffers[3];
         final double[] tw = buffers[4];
         final int hi = c.rowEnd(chunk) * c.cols;
-        double loss0 = 0.0;
-        double loss1 = 0.0;
+        double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
             MathKernels.widen(x, xo + b0, a, n);
@@ -188,32 +184,9 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                 lp[j] += Math.max(xv, 0.0) - xv * tv;
                 a[j] = q[j] * Math.max(e[j], Math.min(Math.max(xv * 0x1p1000, 0.0), 1.0)) - tv;
             }
-            // two partial sums (even and odd elements) halve the chain of dependent additions
-            int j = 0;
-            for (; j + 1 < n; j += 2) {
-                double f0 = factor[slot[b0 + j]];
-                double f1 = factor[slot[b0 + j + 1]];
-                loss0 += f0 * lp[j];
-                loss1 += f1 * lp[j + 1];
-                if (raw != null) {
-                    raw[ro + b0 + j] = (float) (f0 * a[j]);
-                    raw[ro + b0 + j + 1] = (float) (f1 * a[j + 1]);
-                }
-            }
-            if (j < n) {
-                double f0 = factor[slot[b0 + j]];
-                loss0 += f0 * lp[j];
-                if (raw != null) {
-                    raw[ro + b0 + j] = (float) (f0 * a[j]);
-                }
-            }
-            if (weightsArr != null) {
-                for (j = 0; j < n; j++) {
-                    weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
-                }
-            }
+            loss += scaleBlock(c, b0, n, factor, lp, a, beta, weightsArr, weightsOff);
         }
-        c.lossParts[chunk] = loss0 + loss1;
+        c.lossParts[chunk] = loss;
     }
 
     /** True for the bits of 0.0f, -0.0f and 1.0f (not -1.0f, which is out of range). */

@@ -169,16 +169,12 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final int xo = c.predOff;
         final float[] t = c.target;
         final int to = c.targetOff;
-        final float[] raw = c.raw;
-        final int ro = c.rawOff;
-        final short[] slot = c.slot;
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] deriv = buffers[0];
         final double[] tb = buffers[1];
-        final double[] loss = buffers[2];
+        final double[] lossBlock = buffers[2];
         final int hi = c.rowEnd(chunk) * c.cols;
-        double loss0 = 0.0;
-        double loss1 = 0.0;
+        double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
             MathKernels.widen(x, xo + b0, deriv, n);
@@ -186,34 +182,12 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             for (int j = 0; j < n; j++) {
                 double d = deriv[j] - tb[j];
                 double r = Math.sqrt(d * d + mu2);
-                loss[j] = r - mu;
+                lossBlock[j] = r - mu;
                 deriv[j] = d / r;
             }
-            int j = 0;
-            for (; j + 1 < n; j += 2) {
-                double f0 = factor[slot[b0 + j]];
-                double f1 = factor[slot[b0 + j + 1]];
-                loss0 += f0 * loss[j];
-                loss1 += f1 * loss[j + 1];
-                if (raw != null) {
-                    raw[ro + b0 + j] = (float) (f0 * deriv[j]);
-                    raw[ro + b0 + j + 1] = (float) (f1 * deriv[j + 1]);
-                }
-            }
-            if (j < n) {
-                double f0 = factor[slot[b0 + j]];
-                loss0 += f0 * loss[j];
-                if (raw != null) {
-                    raw[ro + b0 + j] = (float) (f0 * deriv[j]);
-                }
-            }
-            if (weightsArr != null) {
-                for (j = 0; j < n; j++) {
-                    weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
-                }
-            }
+            loss += scaleBlock(c, b0, n, factor, lossBlock, deriv, beta, weightsArr, weightsOff);
         }
-        c.lossParts[chunk] = loss0 + loss1;
+        c.lossParts[chunk] = loss;
     }
 
     /**
