@@ -128,6 +128,24 @@ public final class MathKernels {
         }
     }
 
+    /**
+     * Sigmoid cross-entropy of a block, j < n, from logits a[j] and targets t[j] (any t in [0, 1]):
+     * loss[j] = max(x, 0) - x t + log(1 + exp(-|x|)) and, in place, a[j] = sigmoid(x) - t. Uses
+     * e = exp(-min(|x|, 88)) (D-18); p = q max(e, [x > 0]) with q = 1 / (1 + e), where
+     * [x > 0] = min(max(x 2^1000, 0), 1), so that no branch stops C2 from vectorizing. {@code e} and
+     * {@code q} are scratch of at least n elements.
+     */
+    public static void sigmoidBceBlock(double[] a, double[] t, double[] loss, double[] e, double[] q, int n) {
+        expNegBlock(a, e, n);
+        sigmoidLogBlock(e, q, loss, n);
+        for (int j = 0; j < n; j++) {
+            double xv = a[j];
+            double tv = t[j];
+            loss[j] += Math.max(xv, 0.0) - xv * tv;
+            a[j] = q[j] * Math.max(e[j], Math.min(Math.max(xv * 0x1p1000, 0.0), 1.0)) - tv;
+        }
+    }
+
     /** Five double arrays of {@link #BLOCK} elements per thread, for the block kernels. */
     public static double[][] blockBuffers() {
         return BUFFERS.get();

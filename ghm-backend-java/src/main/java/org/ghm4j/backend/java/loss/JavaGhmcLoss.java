@@ -152,10 +152,9 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /**
-     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements, all but the last loop vectorized:
-     * e = exp(-|x|), q = 1 / (1 + e), log(1 + e); then l = max(x, 0) - x t + log(1 + e) and
-     * p - t with p = q max(e, [x > 0]) (sigmoid(x) without a branch; [x > 0] = min(max(x 2^1000, 0), 1));
-     * last, per element, f = factor of the slot pass 1 stored: loss += f l, gradient = f (p - t).
+     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements: l and p - t by the vectorized
+     * {@link MathKernels#sigmoidBceBlock}, then per element f = factor of the slot pass 1 stored:
+     * loss += f l, gradient = f (p - t).
      * Slot 0 (weight 0) has factor 0. Pass 1 validated every element, so all values are finite.
      */
     @Override
@@ -176,14 +175,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
             MathKernels.widen(x, xo + b0, a, n);
             MathKernels.widen(t, to + b0, tw, n);
-            MathKernels.expNegBlock(a, e, n);
-            MathKernels.sigmoidLogBlock(e, q, lp, n);
-            for (int j = 0; j < n; j++) {
-                double xv = a[j];
-                double tv = tw[j];
-                lp[j] += Math.max(xv, 0.0) - xv * tv;
-                a[j] = q[j] * Math.max(e[j], Math.min(Math.max(xv * 0x1p1000, 0.0), 1.0)) - tv;
-            }
+            MathKernels.sigmoidBceBlock(a, tw, lp, e, q, n);
             loss += scaleBlock(c, b0, n, factor, lp, a, beta, weightsArr, weightsOff);
         }
         c.lossParts[chunk] = loss;
