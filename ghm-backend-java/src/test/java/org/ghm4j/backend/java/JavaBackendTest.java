@@ -34,6 +34,7 @@ import org.ghm4j.api.state.Histogram;
 import org.ghm4j.api.state.HistogramSynchronizer;
 import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -144,7 +145,8 @@ class JavaBackendTest {
                             assertEquals(wholeWeights[first + i - 1], res[i], 0.0, "weight " + (first + i - 1));
                         }
                     }
-                    assertEquals(wholeLoss, sum, 1e-12 * Math.abs(wholeLoss), "step " + step);
+                    // float32 vector kernels: shards start their blocks elsewhere, and a tail takes the float64 path
+                    assertEquals(wholeLoss, sum, (VectorSupport.ENABLED ? 1e-6 : 1e-12) * Math.abs(wholeLoss), "step " + step);
                     for (HarmonizedLoss l : shards) {
                         assertArrayEquals(whole.snapshot().accumulator(), l.snapshot().accumulator(), 1e-12);
                     }
@@ -430,8 +432,11 @@ class JavaBackendTest {
             LossOutput s = b.loss(mean.toBuilder().reduction(Reduction.SUM).build()).compute(in);
             LossOutput n = b.loss(mean.toBuilder().reduction(Reduction.NONE).build()).compute(in);
             double tot = m.stats().tot();
-            assertEquals(m.loss() * tot, s.loss(), 1e-9 * s.loss());
-            assertEquals(s.loss(), n.loss(), 1e-12 * s.loss());
+            // NONE runs element by element in float64; MEAN and SUM on the block kernels, in float32 with
+            // the Vector API (factors rounded to float32 too)
+            double rtol = VectorSupport.ENABLED ? 1e-6 : 1e-12;
+            assertEquals(m.loss() * tot, s.loss(), Math.max(rtol, 1e-9) * s.loss());
+            assertEquals(s.loss(), n.loss(), rtol * s.loss());
             double sum = 0;
             for (int i = 0; i < 500; i++) {
                 sum += n.elementLoss().getDouble(i);

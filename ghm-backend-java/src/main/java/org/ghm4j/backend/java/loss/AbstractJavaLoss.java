@@ -92,22 +92,49 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     }
 
     /**
-     * Fused pass 2 over the rows of {@code chunk}: gradient_i = lossWeight beta_i raw_i / norm into
-     * {@code c.raw}, weights into {@code weightsArr} when not null, and the chunk's loss
-     * sum_i f_slot(i) l_i into {@code c.lossParts[chunk]}.
+     * Fused pass 2 over the rows of {@code chunk}: gradient_i = f_slot(i) raw_i into {@code c.raw}
+     * (when not null), weights beta_slot(i) into {@code weightsArr} (when not null), and the chunk's
+     * loss sum_i f_slot(i) l_i into {@code c.lossParts[chunk]}.
      */
-    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
+    void pass2Fused(Call c, int chunk, Factors factors, float[] weightsArr, int weightsOff) {
         throw new IllegalStateException("not fused");
     }
 
     /**
-     * The last loop of a fused pass 2 over block [b0, b0 + n) of a chunk: with f = factor of each
-     * element's slot, gradient = f * deriv[j] into {@code c.raw} (when wanted), weight = beta of the slot
-     * (when wanted); returns sum_j f * loss[j], added in two partial sums (even and odd elements) to
-     * halve the chain of dependent additions.
+     * Per-slot values after the state update, slot s = bin + 1 (slot 0: weight 0):
+     * f_s = lossWeight beta_s / norm in float64 and float32, and beta_s.
      */
-    static double scaleBlock(Call c, int b0, int n, double[] factor, double[] loss, double[] deriv,
-                             float[] beta, float[] weightsArr, int weightsOff) {
+    static final class Factors {
+        private final double[] f64;
+        private final float[] f32;
+        private final float[] beta;
+
+        Factors(int slots) {
+            f64 = new double[slots];
+            f32 = new float[slots];
+            beta = new float[slots];
+        }
+
+        double[] f64() {
+            return f64;
+        }
+
+        float[] f32() {
+            return f32;
+        }
+
+        float[] beta() {
+            return beta;
+        }
+    }
+
+    /**
+     * The last loop of a float64 fused pass 2 over block [b0, b0 + n) of a chunk: with f = factor of
+     * each element's slot, gradient = f * deriv[j] into {@code c.raw} (when wanted); returns
+     * sum_j f * loss[j], added in two partial sums (even and odd elements) to halve the chain of
+     * dependent additions.
+     */
+    static double scaleBlock(Call c, int b0, int n, double[] factor, double[] loss, double[] deriv) {
         final short[] slot = c.slot;
         final float[] raw = c.raw;
         final int ro = c.rawOff;
@@ -131,12 +158,17 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
                 raw[ro + b0 + j] = (float) (f0 * deriv[j]);
             }
         }
+        return loss0 + loss1;
+    }
+
+    /** weightsArr[weightsOff + i] = beta of element i's slot over block [b0, b0 + n), when weightsArr is not null. */
+    static void betaBlock(Call c, int b0, int n, float[] beta, float[] weightsArr, int weightsOff) {
         if (weightsArr != null) {
-            for (j = 0; j < n; j++) {
+            final short[] slot = c.slot;
+            for (int j = 0; j < n; j++) {
                 weightsArr[weightsOff + b0 + j] = beta[slot[b0 + j]];
             }
         }
-        return loss0 + loss1;
     }
 
     /** Row-wise pass 2 (categorical from logits). */
@@ -216,9 +248,9 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
                 beta = w.binValue[s - 1];
             }
             double f = lossWeight * beta / norm;
-            w.beta[s] = (float) beta;
-            w.factor[s] = (float) f;
-            w.factorD[s] = f;
+            w.factors.beta[s] = (float) beta;
+            w.factors.f32[s] = (float) f;
+            w.factors.f64[s] = f;
             loss += f * w.slotLoss[s];
         }
         boolean fused = fused(c);
@@ -270,8 +302,8 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     }
 
     private void pass2(Call c, int chunk, Work w, float[] weightsArr, int weightsOff, float[] rowLoss) {
-        float[] factor = w.factor;
-        float[] beta = w.beta;
+        float[] factor = w.factors.f32;
+        float[] beta = w.factors.beta;
         short[] slot = c.slot;
         int r0 = c.rowStart(chunk);
         int r1 = c.rowEnd(chunk);
@@ -331,9 +363,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         final long[] binCounts;
         final double[] binValue;
         final double[] slotLoss;
-        final float[] factor;
-        final double[] factorD;
-        final float[] beta;
+        final Factors factors;
         private float[] rowLoss = new float[0];
         private int[] shape = new int[0];
 
@@ -341,9 +371,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             binCounts = new long[m];
             binValue = new double[m];
             slotLoss = new double[m + 1];
-            factor = new float[m + 1];
-            factorD = new double[m + 1];
-            beta = new float[m + 1];
+            factors = new Factors(m + 1);
         }
 
         @Override
@@ -351,7 +379,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             if (pass == 1) {
                 pass1(call, chunk);
             } else if (pass == 3) {
-                pass2Fused(call, chunk, factorD, beta, weightsArr, weightsOff);
+                pass2Fused(call, chunk, factors, weightsArr, weightsOff);
             } else {
                 pass2(call, chunk, this, weightsArr, weightsOff, rowLossArr);
             }

@@ -4,7 +4,9 @@ import org.ghm4j.api.config.GhmcConfig;
 import org.ghm4j.api.config.InputKind;
 import org.ghm4j.api.config.LossConfig;
 import org.ghm4j.backend.java.kernel.LogitBins;
+import org.ghm4j.backend.java.kernel.FloatVectorKernels;
 import org.ghm4j.backend.java.kernel.MathKernels;
+import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.ghm4j.backend.java.kernel.Workers;
 
 /**
@@ -152,31 +154,45 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /**
-     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements: l and p - t by the vectorized
-     * {@link MathKernels#sigmoidBceBlock}, then per element f = factor of the slot pass 1 stored:
-     * loss += f l, gradient = f (p - t).
-     * Slot 0 (weight 0) has factor 0. Pass 1 validated every element, so all values are finite.
+     * Fused pass 2, in blocks of {@link MathKernels#BLOCK} elements: per element f = factor of the slot
+     * pass 1 stored, loss += f l, gradient = f (p - t). With {@link VectorSupport#ENABLED} in float32 by
+     * {@link FloatVectorKernels#sigmoidBce}; else l and p - t in float64 by the vectorized
+     * {@link MathKernels#sigmoidBceBlock}, then one scalar loop applies f. Slot 0 (weight 0) has factor 0.
+     * Pass 1 validated every element, so all values are finite.
      */
     @Override
-    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
-        final float[] x = c.pred;
-        final int xo = c.predOff;
-        final float[] t = c.target;
-        final int to = c.targetOff;
-        final double[][] buffers = MathKernels.blockBuffers();
-        final double[] a = buffers[0];
-        final double[] e = buffers[1];
-        final double[] q = buffers[2];
-        final double[] lp = buffers[3];
-        final double[] tw = buffers[4];
+    void pass2Fused(Call c, int chunk, Factors factors, float[] weightsArr, int weightsOff) {
+        final int lo = c.rowStart(chunk) * c.cols;
         final int hi = c.rowEnd(chunk) * c.cols;
         double loss = 0.0;
-        for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
-            final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
-            MathKernels.widen(x, xo + b0, a, n);
-            MathKernels.widen(t, to + b0, tw, n);
-            MathKernels.sigmoidBceBlock(a, tw, lp, e, q, n);
-            loss += scaleBlock(c, b0, n, factor, lp, a, beta, weightsArr, weightsOff);
+        if (VectorSupport.ENABLED) {
+            final float[] f = MathKernels.blockFloats();
+            final float[] factor = factors.f32();
+            final short[] slot = c.slot;
+            for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
+                final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+                for (int j = 0; j < n; j++) {
+                    f[j] = factor[slot[b0 + j]];
+                }
+                loss += FloatVectorKernels.sigmoidBce(c.pred, c.predOff + b0, c.target, c.targetOff + b0, f,
+                        c.raw, c.rawOff + b0, n);
+                betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
+            }
+        } else {
+            final double[][] buffers = MathKernels.blockBuffers();
+            final double[] a = buffers[0];
+            final double[] e = buffers[1];
+            final double[] q = buffers[2];
+            final double[] lp = buffers[3];
+            final double[] tw = buffers[4];
+            for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
+                final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+                MathKernels.widen(c.pred, c.predOff + b0, a, n);
+                MathKernels.widen(c.target, c.targetOff + b0, tw, n);
+                MathKernels.sigmoidBceBlock(a, tw, lp, e, q, n);
+                loss += scaleBlock(c, b0, n, factors.f64(), lp, a);
+                betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
+            }
         }
         c.lossParts[chunk] = loss;
     }

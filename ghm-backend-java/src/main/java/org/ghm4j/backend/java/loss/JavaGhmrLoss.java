@@ -164,7 +164,7 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
      * gradient = f * derivative (slot 0 has factor 0).
      */
     @Override
-    void pass2Fused(Call c, int chunk, double[] factor, float[] beta, float[] weightsArr, int weightsOff) {
+    void pass2Fused(Call c, int chunk, Factors factors, float[] weightsArr, int weightsOff) {
         final float[] x = c.pred;
         final int xo = c.predOff;
         final float[] t = c.target;
@@ -185,7 +185,8 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 lossBlock[j] = r - mu;
                 deriv[j] = d / r;
             }
-            loss += scaleBlock(c, b0, n, factor, lossBlock, deriv, beta, weightsArr, weightsOff);
+            loss += scaleBlock(c, b0, n, factors.f64(), lossBlock, deriv);
+            betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
         }
         c.lossParts[chunk] = loss;
     }
