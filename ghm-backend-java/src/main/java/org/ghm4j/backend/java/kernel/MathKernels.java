@@ -151,12 +151,12 @@ public final class MathKernels {
         return BUFFERS.get();
     }
 
-    /** A float array of {@link #BLOCK} elements per thread (e.g. a block's label weights). */
-    public static float[] blockFloats() {
+    /** Two float arrays of {@link #BLOCK} elements per thread (a block's label weights or factors, and terms). */
+    public static float[][] blockFloats() {
         return FLOAT_BUFFERS.get();
     }
 
-    private static final ThreadLocal<float[]> FLOAT_BUFFERS = ThreadLocal.withInitial(() -> new float[BLOCK]);
+    private static final ThreadLocal<float[][]> FLOAT_BUFFERS = ThreadLocal.withInitial(() -> new float[2][BLOCK]);
 
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[5][BLOCK]);
 }

@@ -17,6 +17,7 @@ import org.ghm4j.api.tensor.FloatArrayTensor;
 import org.ghm4j.api.tensor.Tensor;
 import org.ghm4j.backend.java.kernel.Bins;
 import org.ghm4j.backend.java.kernel.ChunkBody;
+import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.Scratch;
 import org.ghm4j.backend.java.kernel.Workers;
 
@@ -159,6 +160,16 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
             }
         }
         return loss0 + loss1;
+    }
+
+    /** f[j] = factor of the slot of element b0 + j, j < n, in the thread's first {@link MathKernels#blockFloats()}. */
+    static float[] factorBlock(Call c, int b0, int n, float[] factor) {
+        final float[] f = MathKernels.blockFloats()[0];
+        final short[] slot = c.slot;
+        for (int j = 0; j < n; j++) {
+            f[j] = factor[slot[b0 + j]];
+        }
+        return f;
     }
 
     /** weightsArr[weightsOff + i] = beta of element i's slot over block [b0, b0 + n), when weightsArr is not null. */

@@ -166,16 +166,11 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int hi = c.rowEnd(chunk) * c.cols;
         double loss = 0.0;
         if (VectorSupport.ENABLED) {
-            final float[] f = MathKernels.blockFloats();
-            final float[] factor = factors.f32();
-            final short[] slot = c.slot;
             for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
                 final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
-                for (int j = 0; j < n; j++) {
-                    f[j] = factor[slot[b0 + j]];
-                }
+                final float[] f = factorBlock(c, b0, n, factors.f32());
                 loss += FloatVectorKernels.sigmoidBce(c.pred, c.predOff + b0, c.target, c.targetOff + b0, f,
-                        c.raw, c.rawOff + b0, n);
+                        c.raw, c.rawOff + b0, MathKernels.blockFloats()[1], n);
                 betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
             }
         } else {

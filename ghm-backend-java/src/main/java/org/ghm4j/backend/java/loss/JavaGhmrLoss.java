@@ -2,7 +2,9 @@ package org.ghm4j.backend.java.loss;
 
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.backend.java.kernel.FloatVectorKernels;
 import org.ghm4j.backend.java.kernel.MathKernels;
+import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.ghm4j.backend.java.kernel.Workers;
 
 /**
@@ -17,12 +19,19 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     private final GhmrConfig config;
     private final double mu2;
     private final double mu;
+    /** Edges e_1 .. e_(M-1) for the vector kernel's bins by comparison (M <= 16), else null. */
+    private final double[] innerEdges;
 
     JavaGhmrLoss(GhmrConfig config, Workers workers) {
         super(config, workers);
         this.config = config;
         this.mu = config.mu();
         this.mu2 = config.mu() * config.mu();
+        int m = config.bins();
+        this.innerEdges = m <= 16 ? new double[m - 1] : null;
+        for (int k = 1; innerEdges != null && k < m; k++) {
+            innerEdges[k - 1] = config.estimatorConfig().edges().edge(k);
+        }
     }
 
     @Override
@@ -83,7 +92,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] g = buffers[0];
         final double[] tb = buffers[1];
-        final float[] wb = MathKernels.blockFloats();
+        final double[] xd = buffers[2];
+        final double[] wd = buffers[3];
+        final float[] wb = MathKernels.blockFloats()[0];
         final float[] rw = c.rowWeight;
         final int rwo = c.rowWeightOff;
         final int hi = c.rowEnd(chunk) * cols;
@@ -100,14 +111,17 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final int limit = badRow * cols;
         double weightSum0 = 0;
         double weightSum1 = 0;
+        final boolean vector = VectorSupport.ENABLED && innerEdges != null;
         for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int end = Math.min(hi, b0 + MathKernels.BLOCK);
             final int n = end - b0;
-            MathKernels.widen(x, xo + b0, g, n);
-            MathKernels.widen(t, to + b0, tb, n);
-            for (int j = 0; j < n; j++) {
-                double d = g[j] - tb[j];
-                g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
+            if (!vector) {
+                MathKernels.widen(x, xo + b0, g, n);
+                MathKernels.widen(t, to + b0, tb, n);
+                for (int j = 0; j < n; j++) {
+                    double d = g[j] - tb[j];
+                    g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
+                }
             }
             // the label weight of every element of the block: row weights stepped at row boundaries in
             // one flat loop (rows are often only 4 elements long), read directly: checked above
@@ -127,7 +141,20 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 }
             }
             int valid = Math.max(0, Math.min(n, limit - b0));
-            for (int i = b0, stop = b0 + valid; i < stop; i++) {
+            int done = 0;
+            if (vector) {
+                // the leading well-formed elements; the rest (a bad value, the tail) below
+                MathKernels.widen(x, xo + b0, xd, valid);
+                MathKernels.widen(t, to + b0, tb, valid);
+                MathKernels.widen(wb, 0, wd, valid);
+                done = FloatVectorKernels.asl1Bins(xd, tb, wd, mu2, innerEdges, slot, b0, counts, base, m1, g, valid);
+                weightSum0 += g[0];
+                for (int j = done; j < valid; j++) {
+                    double d = (double) x[xo + b0 + j] - t[to + b0 + j];
+                    g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
+                }
+            }
+            for (int i = b0 + done, stop = b0 + valid; i < stop; i++) {
                 int j = i - b0;
                 float wi = wb[j];
                 boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE) & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
@@ -159,9 +186,10 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     }
 
     /**
-     * Fused pass 2: a vectorized loop gives the loss sqrt(d^2 + mu^2) - mu and the raw derivative
-     * d / sqrt(d^2 + mu^2) of the block, then per element f = factor of its slot: loss += f l,
-     * gradient = f * derivative (slot 0 has factor 0).
+     * Fused pass 2, per block: with {@link VectorSupport#ENABLED} loss and f * derivative in float32 by
+     * {@link FloatVectorKernels#asl1}; else a vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu
+     * and the raw derivative d / sqrt(d^2 + mu^2), then per element f = factor of its slot:
+     * loss += f l, gradient = f * derivative (slot 0 has factor 0).
      */
     @Override
     void pass2Fused(Call c, int chunk, Factors factors, float[] weightsArr, int weightsOff) {
@@ -174,18 +202,25 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final double[] tb = buffers[1];
         final double[] lossBlock = buffers[2];
         final int hi = c.rowEnd(chunk) * c.cols;
+        final boolean vector = VectorSupport.ENABLED;
         double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
-            MathKernels.widen(x, xo + b0, deriv, n);
-            MathKernels.widen(t, to + b0, tb, n);
-            for (int j = 0; j < n; j++) {
-                double d = deriv[j] - tb[j];
-                double r = Math.sqrt(d * d + mu2);
-                lossBlock[j] = r - mu;
-                deriv[j] = d / r;
+            if (vector) {
+                float[] f = factorBlock(c, b0, n, factors.f32());
+                loss += FloatVectorKernels.asl1(x, xo + b0, t, to + b0, f, mu, c.raw, c.rawOff + b0,
+                        MathKernels.blockFloats()[1], n);
+            } else {
+                MathKernels.widen(x, xo + b0, deriv, n);
+                MathKernels.widen(t, to + b0, tb, n);
+                for (int j = 0; j < n; j++) {
+                    double d = deriv[j] - tb[j];
+                    double r = Math.sqrt(d * d + mu2);
+                    lossBlock[j] = r - mu;
+                    deriv[j] = d / r;
+                }
+                loss += scaleBlock(c, b0, n, factors.f64(), lossBlock, deriv);
             }
-            loss += scaleBlock(c, b0, n, factors.f64(), lossBlock, deriv);
             betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
         }
         c.lossParts[chunk] = loss;
