@@ -29,6 +29,8 @@ class GhmCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("  java     priority 10  available"), r.out());
         assertTrue(r.out().contains("selected: "), r.out());
+        // surefire starts the tests with --add-modules jdk.incubator.vector
+        assertTrue(r.out().contains("vector kernels: on (float32, "), r.out());
     }
 
     @Test
