@@ -36,9 +36,9 @@ import org.ghm4j.backend.java.kernel.Workers;
  *       elements, GHM-1.3).</li>
  * </ol>
  * GHM-C from float32 logits with a reduced loss (and a float32 gradient output, if any) runs the
- * fused scheme instead: pass 1 only checks, bins and counts (hard targets without exp), and pass 2 computes l and dl/dx with the factors
- * f_bin = lossWeight * beta_bin / tot known: gradient = f dl/dx, loss = sum of f l per chunk, combined
- * in chunk order ({@link #logitsFused}).
+ * fused scheme instead: pass 1 only checks, bins and counts (hard targets without exp), and pass 2
+ * computes l and dl/dx with the factors f_bin = lossWeight * beta_bin / tot known:
+ * gradient = f dl/dx, loss = sum of f l per chunk, combined in chunk order ({@link #logitsFused}).
  * GHM-C: p = sigmoid(x), g = |p - t|, l = max(x, 0) - x t + log(1 + exp(-|x|)), dl/dx = p - t,
  * tot = max(#valid, 1). With probabilities: p given, g = |p - t|, pc = clip(p, 1e-7, 1 - 1e-7),
  * l = -(t log pc + (1 - t) log(1 - pc)), dl/dp = (pc - t) / (pc (1 - pc)) where p was not clipped,
