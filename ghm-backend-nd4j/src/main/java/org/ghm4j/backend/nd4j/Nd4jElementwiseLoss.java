@@ -35,6 +35,10 @@ import org.ghm4j.backend.java.kernel.Workers;
  *       pass 2 scales every gradient element by lossWeight * beta_bin / tot (0 for invalid
  *       elements, GHM-1.3).</li>
  * </ol>
+ * GHM-C from float32 logits with a reduced loss (and a float32 gradient output, if any) runs the
+ * fused scheme instead: pass 1 only checks, bins and counts (hard targets without exp), and pass 2
+ * computes l and dl/dx with the factors f_bin = lossWeight * beta_bin / tot known:
+ * gradient = f dl/dx, loss = sum of f l per chunk, combined in chunk order ({@link #logitsFused}).
  * GHM-C: p = sigmoid(x), g = |p - t|, l = max(x, 0) - x t + log(1 + exp(-|x|)), dl/dx = p - t,
  * tot = max(#valid, 1). With probabilities: p given, g = |p - t|, pc = clip(p, 1e-7, 1 - 1e-7),
  * l = -(t log pc + (1 - t) log(1 - pc)), dl/dp = (pc - t) / (pc (1 - pc)) where p was not clipped,
@@ -120,7 +124,9 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         Vec weightsOut = weightsT == null ? null : s.write(weightsT, Scratch.OUT_WEIGHTS);
         Vec elementLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
-        s.bind(n, chunks, pred, target, weight, perRow, grad, weightsOut, elementLoss);
+        boolean fused = kind == Kind.LOGITS && elementLoss == null && (grad == null || grad instanceof Vec.F32)
+                && floatBlocks(pred, target, weight, perRow);
+        s.bind(n, chunks, fused, pred, target, weight, perRow, grad, weightsOut, elementLoss);
         s.pass = 1;
         workers.run(chunks, s);
         if (Kernels.firstBad(s, chunks) >= 0) {
@@ -149,13 +155,6 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         density.apply(counts, tot, commit, beta, stats);
 
         double factor = reduction == Reduction.MEAN ? lossWeight / stats.tot() : lossWeight;
-        double loss = 0.0;
-        for (int k = 0; k < bins; k++) {
-            if (beta[k] != 0.0) {
-                loss += beta[k] * lossSums[k];
-            }
-        }
-        loss *= factor;
         double[] betaAt = s.binBeta;
         double[] gradScale = s.binScale;
         double[] lossScale = s.binLossScale;
@@ -164,9 +163,23 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             gradScale[k + 1] = beta[k] * factor;
             lossScale[k + 1] = beta[k] * lossWeight;
         }
-        if (grad != null || weightsOut != null || elementLoss != null) {
+        if (fused || grad != null || weightsOut != null || elementLoss != null) {
             s.pass = 2;
             workers.run(chunks, s);
+        }
+        double loss = 0.0;
+        if (fused) {
+            // sum_i f_bin(i) l_i by chunk, combined in chunk order
+            for (int c = 0; c < chunks; c++) {
+                loss += s.chunkExtra[c * 4];
+            }
+        } else {
+            for (int k = 0; k < bins; k++) {
+                if (beta[k] != 0.0) {
+                    loss += beta[k] * lossSums[k];
+                }
+            }
+            loss *= factor;
         }
         if (gradT != null) {
             s.flush(gradT, Scratch.OUT_GRAD);
@@ -201,15 +214,20 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         /** 1 or 2: the pass {@link #run} runs. */
         int pass;
         private int n;
+        private boolean fused;
         private Vec grad;
         private Vec weightsOut;
         private Vec elementLoss;
         private Elements[] elements = new Elements[0];
 
-        /** Sets the call's inputs and outputs and readies the chunks' contexts (pass-1 state reset per chunk). */
-        void bind(int n, int chunks, Vec pred, Vec target, Vec weight, int perRow, Vec grad, Vec weightsOut,
-                  Vec elementLoss) {
+        /**
+         * Sets the call's inputs and outputs and readies the chunks' contexts (pass-1 state reset per
+         * chunk); {@code fused}: the call runs the fused scheme of GHM-C (see {@link #logits}).
+         */
+        void bind(int n, int chunks, boolean fused, Vec pred, Vec target, Vec weight, int perRow, Vec grad,
+                  Vec weightsOut, Vec elementLoss) {
             this.n = n;
+            this.fused = fused;
             this.grad = grad;
             this.weightsOut = weightsOut;
             this.elementLoss = elementLoss;
@@ -223,6 +241,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             for (int c = 0; c < chunks; c++) {
                 Elements e = elements[c];
                 e.c = c;
+                e.fused = fused;
                 e.lo = c * Chunks.SIZE;
                 e.hi = Math.min(n, e.lo + Chunks.SIZE);
                 e.pred = pred;
@@ -245,6 +264,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                     case PROBABILITIES -> probabilities(e);
                     default -> asl1(e);
                 }
+            } else if (fused) {
+                logitsFused(elements[c], binBeta, binScale, weightsOut);
             } else {
                 pass2(this, c, n, binBeta, binScale, binLossScale, grad, weightsOut, elementLoss);
             }
@@ -252,13 +273,14 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     }
 
     /**
-     * The arguments of one chunk's pass 1, kept in its {@link Call} and reused: elements [lo, hi) of
+     * The arguments of one chunk's passes, kept in its {@link Call} and reused: elements [lo, hi) of
      * chunk c, and {@code rowState}, the row-weight state of {@link #weightAt} ({lo, 1} at the start).
      */
     private static final class Elements {
         final Scratch s;
         final double[] rowState = new double[2];
         int c;
+        boolean fused;
         int lo;
         int hi;
         Vec pred;
@@ -307,44 +329,44 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     }
 
     /**
-     * GHM-C pass 1 from logits, in blocks of {@link MathKernels#BLOCK} elements whose inputs are
-     * copied out of native memory. With float32 logits and targets (the common case): the vectorized
-     * kernels give e = exp(-|x|), q = 1 / (1 + e) and log(1 + e) for the whole block, then three loops:
-     * <ol>
-     *   <li>l and dl/dx of every element as if its target were 0 or 1, also vectorized: with
-     *       sgn = 1 - 2t and s = sgn x (s = x for t = 0, -x for t = 1), max(x, 0) - x t = max(s, 0),
-     *       so l = max(s, 0) + log(1 + e), and dl/dx = p - t = sgn sigmoid(s) = sgn q max(e, [s > 0])
-     *       (sigmoid(s) is q for s >= 0 and e q below; at s = 0, e = 1). Branch-free: the signs of
-     *       the logits need not be predictable;</li>
-     *   <li>the bins: an element with a finite logit, a target of exactly 0 or 1 and a label weight in
-     *       (0, max] is binned by {@link LogitBins} without g; the other elements of a row (or block)
-     *       then go through {@link #logitElement}, in order, which overwrites their l and dl/dx; the
-     *       elements of a row with label weight 0 are only checked;</li>
-     *   <li>counts and loss sums per bin. (Accumulating in the loop before is much slower: the address
-     *       of each read-modify-write then depends on a table lookup just before it.)</li>
-     * </ol>
+     * True when GHM-C from logits runs in blocks ({@link #logits}): float32 logits and targets, label
+     * weights absent, per row or float32.
+     */
+    private static boolean floatBlocks(Vec pred, Vec target, Vec weight, int perRow) {
+        return pred instanceof Vec.F32 && target instanceof Vec.F32
+                && (weight == null || perRow > 0 || weight instanceof Vec.F32);
+    }
+
+    /**
+     * GHM-C pass 1 from logits. Float32 input ({@link #floatBlocks}) goes in blocks of
+     * {@link MathKernels#BLOCK} elements copied out of native memory, each checked, binned and counted
+     * by {@link #binBlock}. In the fused scheme that is all: {@link #logitsFused} computes l and dl/dx
+     * in pass 2. Otherwise (Reduction.NONE, or a float64 gradient output) the vectorized kernels first
+     * give e = exp(-|x|), q = 1 / (1 + e) and log(1 + e) for the block, then l and dl/dx of every
+     * element as if its target were 0 or 1, also vectorized: with sgn = 1 - 2t and s = sgn x (s = x
+     * for t = 0, -x for t = 1), max(x, 0) - x t = max(s, 0), so l = max(s, 0) + log(1 + e), and
+     * dl/dx = p - t = sgn sigmoid(s) = sgn q max(e, [s > 0]) (sigmoid(s) is q for s >= 0 and e q below;
+     * at s = 0, e = 1), branch-free: the signs of the logits need not be predictable. After binning,
+     * the loss sums per bin in a loop of their own (adding them in the binning loop is much slower:
+     * the address of each read-modify-write then depends on a table lookup just before it), and the
+     * outputs are staged per block and copied back.
      * Other input (float64 logits, or a float64 target or element weight) goes element by element
      * through {@link #logitElement} with the scalar kernels, accurate for every |x| (the block exp
-     * stops at |x| = 88, where e is below float32's smallest normal number). Gradient and element
-     * losses are staged per block and copied to the outputs after it.
+     * stops at |x| = 88, where e is below float32's smallest normal number).
      */
     private void logits(Elements e) {
-        Vec pred = e.pred;
-        Vec weight = e.weight;
-        boolean rowWeights = weight != null && e.perRow > 0;
-        Vec.F32 pred32 = pred instanceof Vec.F32 f ? f : null;
-        Vec.F32 target32 = e.target instanceof Vec.F32 f ? f : null;
-        Vec.F32 weight32 = !rowWeights && weight instanceof Vec.F32 f ? f : null;
-        boolean hardTargets = pred32 != null && target32 != null && (weight == null || rowWeights || weight32 != null);
+        if (!floatBlocks(e.pred, e.target, e.weight, e.perRow)) {
+            logitElements(e);
+            return;
+        }
+        Vec.F32 pred32 = (Vec.F32) e.pred;
+        Vec.F32 target32 = (Vec.F32) e.target;
+        Vec.F32 weight32 = e.perRow == 0 && e.weight instanceof Vec.F32 f ? f : null;
+        boolean fused = e.fused;
         short[] binOf = e.s.bins;
-        long[] counts = e.s.chunkCounts;
         double[] sums = e.s.chunkLoss;
         int m = bins;
         int base = e.c * Scratch.LANES * m;
-        int perRow = e.perRow;
-        char[] bucket = logitBins.bucket();
-        float[] thr = logitBins.thresholds();
-        int stride = logitBins.stride();
         double[][] kernel = MathKernels.blockBuffers();
         double[] a = kernel[0];
         double[] ex = kernel[1];
@@ -354,35 +376,17 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         float[] xs = b.pred;
         float[] ts = b.target;
         double[] tw = b.targetWide;
-        float[] ws = b.weight;
-        int[] deferred = b.deferred;
         double[] dOut = b.grad;
         double[] lOut = b.loss;
-        double[] rowState = e.rowState;
         for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
             int len = Math.min(MathKernels.BLOCK, e.hi - b0);
-            if (pred32 != null) {
-                pred32.get(b0, xs, len);
-                MathKernels.widen(xs, 0, a, len);
-            } else {
-                ((Vec.F64) pred).get(b0, a, len);
+            pred32.get(b0, xs, len);
+            target32.get(b0, ts, len);
+            if (weight32 != null) {
+                weight32.get(b0, b.weight, len);
             }
-            if (!hardTargets) {
-                // float64 input: the scalar kernels, accurate for every |x| (the block exp stops at 88)
-                for (int j = 0; j < len; j++) {
-                    double x = a[j];
-                    double exj = MathKernels.expNeg(Math.abs(x));
-                    int k = logitElement(e, b0 + j, j, rowState, x, exj, 1.0 / (1.0 + exj),
-                            MathKernels.log1pUnit(exj), dOut, lOut);
-                    if (k == FAILED) {
-                        return;
-                    }
-                    binOf[b0 + j] = (short) k;
-                }
-            } else {
-                MathKernels.expNegBlock(a, ex, len);
-                MathKernels.sigmoidLogBlock(ex, q, lp, len);
-                target32.get(b0, ts, len);
+            if (!fused) {
+                sigmoidBlock(xs, a, ex, q, lp, len);
                 MathKernels.widen(ts, 0, tw, len);
                 for (int j = 0; j < len; j++) {
                     double sgn = 1.0 - 2.0 * tw[j];
@@ -391,84 +395,167 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                     // [s > 0] as min(max(s * 2^1000, 0), 1): 1 for every positive double s, 0 otherwise
                     dOut[j] = q[j] * Math.max(ex[j], Math.min(Math.max(sv * 0x1p1000, 0.0), 1.0)) * sgn;
                 }
-                if (weight32 != null) {
-                    weight32.get(b0, ws, len);
-                }
-                int row = rowWeights ? b0 / perRow : 0;
-                int j = 0;
-                while (j < len) {
-                    // one run per row with row weights, else the whole block
-                    int runEnd = len;
-                    if (rowWeights) {
-                        runEnd = (int) Math.min(len, (long) (row + 1) * perRow - b0);
-                        double wr = weight.get(row++);
-                        if (wr == 0.0) {
-                            // an ignored row: its elements are only checked (GHM-1.3, GHM-6)
-                            for (; j < runEnd; j++) {
-                                float xj = xs[j];
-                                float tj = ts[j];
-                                if (!(Math.abs(xj) <= Float.MAX_VALUE && tj >= 0f && tj <= 1f)) {
-                                    logitElement(e, b0 + j, j, rowState, a[j], ex[j], q[j], lp[j], dOut, lOut);
-                                    return;
-                                }
-                                binOf[b0 + j] = -1;
-                                dOut[j] = 0.0;
-                                lOut[j] = 0.0;
-                            }
-                            continue;
-                        }
-                        if (!(wr > 0.0 && wr <= Double.MAX_VALUE)) {
-                            // a bad row weight: by the definitions, which check it in today's order
-                            for (; j < runEnd; j++) {
-                                int k = logitElement(e, b0 + j, j, rowState, a[j], ex[j], q[j], lp[j], dOut, lOut);
-                                if (k == FAILED) {
-                                    return;
-                                }
-                                binOf[b0 + j] = (short) k;
-                            }
-                            continue;
-                        }
-                    }
-                    int others = 0;
-                    for (; j < runEnd; j++) {
-                        int xb = Float.floatToRawIntBits(xs[j]);
-                        int tb = Float.floatToRawIntBits(ts[j]);
-                        int flip = (tb >>> 23) & 1;
-                        float wi = weight32 != null ? ws[j] : 1f;
-                        // finite logit, target +-0 or exactly +1 (for flip = 1 the sign bit takes part in
-                        // the comparison, so -1 is not taken for 1), weight in (0, max]
-                        if (((xb & 0x7F800000) == 0x7F800000)
-                                | ((tb & (0x7FFFFFFF | (flip << 31))) != flip * 0x3F800000)
-                                | !(wi > 0f && wi <= Float.MAX_VALUE)) {
-                            // after the loop, in order: no call in this loop, whose values then stay in registers
-                            deferred[others++] = j;
-                            continue;
-                        }
-                        int sBits = xb ^ (flip << 31);
-                        int k = bucket[sBits >>> 16];
-                        if (k >= LogitBins.AMBIGUOUS) {
-                            // a threshold lies among the floats with these top 16 bits
-                            k -= LogitBins.AMBIGUOUS;
-                            float sv = Float.intBitsToFloat(sBits);
-                            int off = flip * stride + 1;
-                            while (sv >= thr[off + k]) {
-                                k++;
-                            }
-                        }
-                        binOf[b0 + j] = (short) k;
-                    }
-                    for (int o = 0; o < others; o++) {
-                        int jo = deferred[o];
-                        int k = logitElement(e, b0 + jo, jo, rowState, a[jo], ex[jo], q[jo], lp[jo], dOut, lOut);
-                        if (k == FAILED) {
-                            return;
-                        }
-                        binOf[b0 + jo] = (short) k;
-                    }
-                }
+            }
+            if (!binBlock(e, b0, len, weight32 != null, b, kernel, !fused)) {
+                return;
+            }
+            if (fused) {
+                continue;
             }
             for (int j = 0; j < len; j++) {
                 int k = binOf[b0 + j];
+                if (k >= 0) {
+                    sums[base + ((b0 + j) & (Scratch.LANES - 1)) * m + k] += lOut[j];
+                }
+            }
+            if (e.grad != null) {
+                e.grad.put(b0, dOut, len, b.narrow);
+            }
+            if (e.elementLoss != null) {
+                e.elementLoss.put(b0, lOut, len, b.narrow);
+            }
+        }
+    }
+
+    /**
+     * The kernels of a float32 block, j < len: a[j] = xs[j] widened, e = exp(-|x|), q = 1 / (1 + e)
+     * and lp = log(1 + e) (vectorized, |x| clamped at 88).
+     */
+    private static void sigmoidBlock(float[] xs, double[] a, double[] ex, double[] q, double[] lp, int len) {
+        MathKernels.widen(xs, 0, a, len);
+        MathKernels.expNegBlock(a, ex, len);
+        MathKernels.sigmoidLogBlock(ex, q, lp, len);
+    }
+
+    /**
+     * Checks and bins block [b0, b0 + len) of chunk e from the float32 inputs in {@code b} (pred,
+     * target and, when {@code elementWeights}, weight): the bin into {@code s.bins} (-1 for an element
+     * not counted) and R_k into the chunk's lanes; false after recording the first bad value. An
+     * element with a finite logit, a target of exactly 0 or 1 and a label weight in (0, max] is binned
+     * by {@link LogitBins} without g; the other elements of a row (or block) then go through
+     * {@link #logitElement}, in order, which overwrites their l and dl/dx in {@code b}; unless
+     * {@code kernelsReady}, the block kernels g needs ({@link #sigmoidBlock}, into {@code kernel}, the
+     * thread's {@link MathKernels#blockBuffers()}) are computed first. The elements of a row with label
+     * weight 0 are only checked.
+     */
+    private boolean binBlock(Elements e, int b0, int len, boolean elementWeights, BlockBuffers b,
+                             double[][] kernel, boolean kernelsReady) {
+        Vec weight = e.weight;
+        int perRow = e.perRow;
+        boolean rowWeights = weight != null && perRow > 0;
+        short[] binOf = e.s.bins;
+        char[] bucket = logitBins.bucket();
+        float[] thr = logitBins.thresholds();
+        int stride = logitBins.stride();
+        long[] counts = e.s.chunkCounts;
+        int m = bins;
+        // block starts are multiples of LANES, so element b0 + j adds to lane j % LANES
+        int base = e.c * Scratch.LANES * m;
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        float[] ws = b.weight;
+        int[] deferred = b.deferred;
+        int row = rowWeights ? b0 / perRow : 0;
+        int j = 0;
+        while (j < len) {
+            // one run per row with row weights, else the whole block
+            int runEnd = len;
+            if (rowWeights) {
+                runEnd = (int) Math.min(len, (long) (row + 1) * perRow - b0);
+                double wr = weight.get(row++);
+                if (wr == 0.0) {
+                    // an ignored row: its elements are only checked (GHM-1.3, GHM-6)
+                    for (; j < runEnd; j++) {
+                        float xj = xs[j];
+                        float tj = ts[j];
+                        if (!(Math.abs(xj) <= Float.MAX_VALUE && tj >= 0f && tj <= 1f)) {
+                            checkedTarget(e, b0 + j, xj);
+                            return false;
+                        }
+                        binOf[b0 + j] = -1;
+                        b.grad[j] = 0.0;
+                        b.loss[j] = 0.0;
+                    }
+                    continue;
+                }
+                if (!(wr > 0.0 && wr <= Double.MAX_VALUE)) {
+                    // a bad row weight: recorded by the checks of the row's first element, after its
+                    // pred and target (GHM-6)
+                    checkedTarget(e, b0 + j, xs[j]);
+                    return false;
+                }
+            }
+            int others = 0;
+            for (; j < runEnd; j++) {
+                int xb = Float.floatToRawIntBits(xs[j]);
+                int tb = Float.floatToRawIntBits(ts[j]);
+                int flip = (tb >>> 23) & 1;
+                float wi = elementWeights ? ws[j] : 1f;
+                // finite logit, target +-0 or exactly +1 (for flip = 1 the sign bit takes part in
+                // the comparison, so -1 is not taken for 1), weight in (0, max]
+                if (((xb & 0x7F800000) == 0x7F800000)
+                        | ((tb & (0x7FFFFFFF | (flip << 31))) != flip * 0x3F800000)
+                        | !(wi > 0f && wi <= Float.MAX_VALUE)) {
+                    // after the loop, in order: no call in this loop, whose values then stay in registers
+                    deferred[others++] = j;
+                    continue;
+                }
+                int sBits = xb ^ (flip << 31);
+                int k = bucket[sBits >>> 16];
+                if (k >= LogitBins.AMBIGUOUS) {
+                    // a threshold lies among the floats with these top 16 bits
+                    k -= LogitBins.AMBIGUOUS;
+                    float sv = Float.intBitsToFloat(sBits);
+                    int off = flip * stride + 1;
+                    while (sv >= thr[off + k]) {
+                        k++;
+                    }
+                }
+                binOf[b0 + j] = (short) k;
+                counts[base + (j & (Scratch.LANES - 1)) * m + k]++;
+            }
+            if (others > 0 && !kernelsReady) {
+                sigmoidBlock(xs, kernel[0], kernel[1], kernel[2], kernel[3], len);
+                kernelsReady = true;
+            }
+            for (int o = 0; o < others; o++) {
+                int jo = deferred[o];
+                int k = logitElement(e, b0 + jo, jo, kernel[0][jo], kernel[1][jo], kernel[2][jo], kernel[3][jo],
+                        b.grad, b.loss);
+                if (k == FAILED) {
+                    return false;
+                }
+                binOf[b0 + jo] = (short) k;
+                if (k >= 0) {
+                    counts[base + (jo & (Scratch.LANES - 1)) * m + k]++;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** GHM-C pass 1 from logits element by element with the scalar kernels (float64 input). */
+    private void logitElements(Elements e) {
+        short[] binOf = e.s.bins;
+        long[] counts = e.s.chunkCounts;
+        double[] sums = e.s.chunkLoss;
+        int m = bins;
+        int base = e.c * Scratch.LANES * m;
+        BlockBuffers b = BlockBuffers.get();
+        double[] xs = MathKernels.blockBuffers()[0];
+        double[] dOut = b.grad;
+        double[] lOut = b.loss;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            e.pred.get(b0, xs, len, b.narrow);
+            for (int j = 0; j < len; j++) {
+                double x = xs[j];
+                double exj = MathKernels.expNeg(Math.abs(x));
+                int k = logitElement(e, b0 + j, j, x, exj, 1.0 / (1.0 + exj), MathKernels.log1pUnit(exj), dOut, lOut);
+                if (k == FAILED) {
+                    return;
+                }
+                binOf[b0 + j] = (short) k;
                 if (k >= 0) {
                     int slot = base + ((b0 + j) & (Scratch.LANES - 1)) * m + k;
                     counts[slot]++;
@@ -485,29 +572,41 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     }
 
     /**
-     * Element i (index j in its block) of GHM-C from logits by the definitions, given logit x,
-     * e = exp(-|x|), q = 1 / (1 + e) and lp = log(1 + e): checks pred, target and weight in that order
-     * ({@link #FAILED} after recording the first bad one), then g = |p - t|, its bin (returned), and
-     * l and dl/dx into the block's outputs; -1 and zeros for an invalid element. g within
-     * {@link #EDGE_RECHECK} of an inner edge is recomputed with {@link LogitBins#referenceG(double, double)}, so the bin
-     * is the one {@link LogitBins} gives for a hard target.
+     * Checks logit x, the target and the label weight of element i in that order (GHM-6): returns the
+     * target, -1 for an element of label weight 0, NaN after recording the first bad value.
      */
-    private int logitElement(Elements e, int i, int j, double[] rowState, double x, double ex, double q, double lp,
-                             double[] dOut, double[] lOut) {
+    private static double checkedTarget(Elements e, int i, double x) {
         if (!(Math.abs(x) <= Double.MAX_VALUE)) {
             Kernels.bad(e.s, e.c, PRED, i, x);
-            return FAILED;
+            return Double.NaN;
         }
         double t = e.target.get(i);
         if (!(t >= 0.0 && t <= 1.0)) {
             Kernels.bad(e.s, e.c, TARGET, i, t);
-            return FAILED;
+            return Double.NaN;
         }
-        double w = weightAt(e, i, rowState);
+        double w = weightAt(e, i, e.rowState);
         if (w != w) {
+            return Double.NaN;
+        }
+        return w > 0.0 ? t : -1.0;
+    }
+
+    /**
+     * Element i (index j in its block) of GHM-C from logits by the definitions, given logit x,
+     * e = exp(-|x|), q = 1 / (1 + e) and lp = log(1 + e): {@link #checkedTarget} ({@link #FAILED} after
+     * recording the first bad value), then g = |p - t|, its bin (returned), and l and dl/dx into the
+     * block's outputs; -1 and zeros for an invalid element. g within {@link #EDGE_RECHECK} of an inner
+     * edge is recomputed with {@link LogitBins#referenceG(double, double)}, so the bin is the one
+     * {@link LogitBins} gives for a hard target.
+     */
+    private int logitElement(Elements e, int i, int j, double x, double ex, double q, double lp,
+                             double[] dOut, double[] lOut) {
+        double t = checkedTarget(e, i, x);
+        if (t != t) {
             return FAILED;
         }
-        if (!(w > 0.0)) {
+        if (t < 0.0) {
             dOut[j] = 0.0;
             lOut[j] = 0.0;
             return -1;
@@ -524,6 +623,61 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         dOut[j] = d;
         lOut[j] = Math.max(x, 0.0) - x * t + lp;
         return k;
+    }
+
+    /**
+     * Fused pass 2 of GHM-C over chunk e in blocks (pass 1 validated every element and binned it):
+     * l and dl/dx = p - t by {@link MathKernels#sigmoidBceBlock}, then with f = gradScale[bin + 1]
+     * (lossWeight beta_bin / tot for MEAN; 0 for an element not counted): gradient = f dl/dx,
+     * weights = betaAt[bin + 1], and the chunk's loss sum_i f l_i into {@code chunkExtra[4 c]}, added in
+     * two partial sums (even and odd elements) to halve the chain of dependent additions.
+     */
+    private static void logitsFused(Elements e, double[] betaAt, double[] gradScale, Vec weightsOut) {
+        Vec.F32 pred32 = (Vec.F32) e.pred;
+        Vec.F32 target32 = (Vec.F32) e.target;
+        Vec.F32 grad = (Vec.F32) e.grad;
+        short[] binOf = e.s.bins;
+        double[][] kernel = MathKernels.blockBuffers();
+        double[] a = kernel[0];
+        double[] ex = kernel[1];
+        double[] q = kernel[2];
+        double[] tw = kernel[4];
+        BlockBuffers b = BlockBuffers.get();
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        double[] l = b.loss;
+        float[] g = b.narrow;
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            pred32.get(b0, xs, len);
+            target32.get(b0, ts, len);
+            MathKernels.widen(xs, 0, a, len);
+            MathKernels.widen(ts, 0, tw, len);
+            MathKernels.sigmoidBceBlock(a, tw, l, ex, q, len);
+            int j = 0;
+            for (; j + 1 < len; j += 2) {
+                double f0 = gradScale[binOf[b0 + j] + 1];
+                double f1 = gradScale[binOf[b0 + j + 1] + 1];
+                loss0 += f0 * l[j];
+                loss1 += f1 * l[j + 1];
+                g[j] = (float) (f0 * a[j]);
+                g[j + 1] = (float) (f1 * a[j + 1]);
+            }
+            if (j < len) {
+                double f0 = gradScale[binOf[b0 + j] + 1];
+                loss0 += f0 * l[j];
+                g[j] = (float) (f0 * a[j]);
+            }
+            if (grad != null) {
+                grad.put(b0, g, len);
+            }
+            if (weightsOut != null) {
+                weightsBlock(binOf, b0, len, betaAt, weightsOut, b.grad, g);
+            }
+        }
+        e.s.chunkExtra[e.c * 4] = loss0 + loss1;
     }
 
     private void probabilities(Elements e) {
@@ -704,10 +858,6 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         s.chunkExtra[c * 4] = wsum;
     }
 
-    /**
-     * Pass 2 over chunk c in blocks: every output element from its bin (index bin + 1 into the
-     * shifted per-bin factors, whose entry 0 is 0 for elements not counted, whose pass-1 outputs are 0).
-     */
     /** An invalid element's outputs (pass 2 scales them by 0, which must not meet a stale NaN). */
     private static void zero(Elements e, int i) {
         if (e.grad != null) {
@@ -718,6 +868,10 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         }
     }
 
+    /**
+     * Pass 2 over chunk c in blocks: every output element from its bin (index bin + 1 into the
+     * shifted per-bin factors, whose entry 0 is 0 for elements not counted, whose pass-1 outputs are 0).
+     */
     private static void pass2(Scratch s, int c, int n, double[] betaAt, double[] gradScale, double[] lossScale,
                               Vec grad, Vec weightsOut, Vec elementLoss) {
         int lo = c * Chunks.SIZE;
@@ -743,10 +897,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                 grad.put(b0, v, len, narrow);
             }
             if (weightsOut != null) {
-                for (int j = 0; j < len; j++) {
-                    v[j] = betaAt[binOf[b0 + j] + 1];
-                }
-                weightsOut.put(b0, v, len, narrow);
+                weightsBlock(binOf, b0, len, betaAt, weightsOut, v, narrow);
             }
             if (elementLoss != null) {
                 elementLoss.get(b0, v, len, narrow);
@@ -756,6 +907,15 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                 elementLoss.put(b0, v, len, narrow);
             }
         }
+    }
+
+    /** weights = betaAt[bin + 1] of block [b0, b0 + len), staged in {@code v} and {@code narrow}. */
+    private static void weightsBlock(short[] binOf, int b0, int len, double[] betaAt, Vec weightsOut, double[] v,
+                                     float[] narrow) {
+        for (int j = 0; j < len; j++) {
+            v[j] = betaAt[binOf[b0 + j] + 1];
+        }
+        weightsOut.put(b0, v, len, narrow);
     }
 
     @Override

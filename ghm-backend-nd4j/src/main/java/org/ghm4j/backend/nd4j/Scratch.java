@@ -57,7 +57,7 @@ class Scratch {
     long[] chunkCounts = new long[0];
     /** Per chunk, lane and bin: the sum of the element losses. */
     double[] chunkLoss = new double[0];
-    /** Per chunk: extra sums (valid count, weight sum, invalid-row loss). */
+    /** Per chunk: extra sums (valid count, weight sum, invalid-row loss, the fused GHM-C loss). */
     double[] chunkExtra = new double[0];
     /** Per chunk: flat index of the first bad element, or -1. */
     int[] badIndex = new int[0];

@@ -204,6 +204,48 @@ class Nd4jStateTest {
     }
 
     @Test
+    @DisplayName("fused GHM-C (float32, MEAN and SUM) agrees with the element path (float64) and with NONE, over several chunks")
+    void fusedSchemeAgreesWithElementPath() {
+        int rows = 2000;
+        int cols = 80;
+        for (Reduction reduction : new Reduction[] {Reduction.MEAN, Reduction.SUM}) {
+            GhmcConfig config = GhmcConfig.builder().momentum(0).lossWeight(0.5).reduction(reduction).build();
+            // hard and soft targets, row weights 0, 1 and 2.5
+            float[][] b = Nd4jCrossBackendTest.batch(config, rows, cols, Nd4jCrossBackendTest.Weights.ROW, new Random(11));
+            INDArray x = Nd4j.create(b[0], new long[] {rows, cols}, 'c');
+            INDArray t = Nd4j.create(b[1], new long[] {rows, cols}, 'c');
+            INDArray w = Nd4j.create(b[2], new long[] {rows}, 'c');
+            LossOutput fused = new LossOutput().withWeights();
+            double loss = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)), fused);
+
+            LossOutput elements = new LossOutput().withWeights();
+            double loss64 = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)),
+                    Nd4jTensor.of(t.castTo(DataType.DOUBLE)), Nd4jTensor.of(w.castTo(DataType.DOUBLE))), elements);
+            assertEquals(loss64, loss, 1e-12 * Math.abs(loss64), reduction + ": loss");
+            double[] grad = doubles(fused.gradient());
+            double[] grad64 = doubles(elements.gradient());
+            for (int i = 0; i < grad.length; i++) {
+                assertEquals(grad64[i], grad[i], Math.ulp((float) grad64[i]), reduction + ": gradient " + i);
+            }
+            double[] weights = doubles(fused.weights());
+            double[] weights64 = doubles(elements.weights());
+            for (int i = 0; i < weights.length; i++) {
+                assertEquals((float) weights64[i], weights[i], 0.0, reduction + ": weights " + i);
+            }
+
+            LossOutput none = new LossOutput();
+            BACKEND.loss(config.toBuilder().reduction(Reduction.NONE).build())
+                    .compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), Nd4jTensor.of(w)), none);
+            double sum = 0.0;
+            for (double l : doubles(none.elementLoss())) {
+                sum += l;
+            }
+            double expected = reduction == Reduction.MEAN ? sum / fused.stats().tot() : sum;
+            assertEquals(expected, loss, 1e-6 * Math.abs(expected), reduction + ": sum of the NONE losses");
+        }
+    }
+
+    @Test
     @DisplayName("outputs are native arrays allocated once and reused; views, f-order, float64 and heap inputs agree")
     void outputsAreReusedAndInputFormsAgree() {
         GhmcConfig config = GhmcConfig.builder().momentum(0).build();
