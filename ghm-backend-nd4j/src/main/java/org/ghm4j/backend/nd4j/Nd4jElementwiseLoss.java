@@ -14,8 +14,10 @@ import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
 import org.ghm4j.backend.java.kernel.ChunkBody;
+import org.ghm4j.backend.java.kernel.FloatVectorKernels;
 import org.ghm4j.backend.java.kernel.LogitBins;
 import org.ghm4j.backend.java.kernel.MathKernels;
+import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.ghm4j.backend.java.kernel.Workers;
 
 /**
@@ -628,6 +630,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     /**
      * Fused pass 2 of GHM-C over chunk e in blocks (pass 1 validated every element and binned it):
      * l and dl/dx = p - t by {@link MathKernels#sigmoidBceBlock}, then with f = gradScale[bin + 1]
+     * (with {@link VectorSupport#ENABLED}: all in float32 lanes by {@link FloatVectorKernels#sigmoidBce})
      * (lossWeight beta_bin / tot for MEAN; 0 for an element not counted): gradient = f dl/dx,
      * weights = betaAt[bin + 1], and the chunk's loss sum_i f l_i into {@code chunkExtra[4 c]}, added in
      * two partial sums (even and odd elements) to halve the chain of dependent additions.
@@ -647,12 +650,29 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         float[] ts = b.target;
         double[] l = b.loss;
         float[] g = b.narrow;
+        boolean vector = VectorSupport.ENABLED;
+        float[] f = MathKernels.blockFloats()[0];
+        float[] terms = MathKernels.blockFloats()[1];
         double loss0 = 0.0;
         double loss1 = 0.0;
         for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
             int len = Math.min(MathKernels.BLOCK, e.hi - b0);
             pred32.get(b0, xs, len);
             target32.get(b0, ts, len);
+            if (vector) {
+                // float32 lanes (D-19): f per element, then loss terms and f (p - t) in one kernel
+                for (int j = 0; j < len; j++) {
+                    f[j] = (float) gradScale[binOf[b0 + j] + 1];
+                }
+                loss0 += FloatVectorKernels.sigmoidBce(xs, 0, ts, 0, f, g, 0, terms, len);
+                if (grad != null) {
+                    grad.put(b0, g, len);
+                }
+                if (weightsOut != null) {
+                    weightsBlock(binOf, b0, len, betaAt, weightsOut, b.grad, g);
+                }
+                continue;
+            }
             MathKernels.widen(xs, 0, a, len);
             MathKernels.widen(ts, 0, tw, len);
             MathKernels.sigmoidBceBlock(a, tw, l, ex, q, len);

@@ -28,6 +28,7 @@ import org.ghm4j.api.state.DensityState;
 import org.ghm4j.api.state.Histogram;
 import org.ghm4j.api.state.HistogramSynchronizer;
 import org.ghm4j.api.tensor.Tensor;
+import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** GHM-5 (snapshot, restore, serialization, PREVIEW, sync), GHM-7.5 and the ND4J-specific array handling. */
 class Nd4jStateTest {
+    /** Float32 input, fused GHM-C against the float64 element path: the float32 vector kernels (D-19) or float64 ones. */
+    private static final double FUSED_RTOL = VectorSupport.ENABLED ? 1e-6 : 1e-12;
+
     private static final Nd4jBackend BACKEND = new Nd4jBackend(2);
 
     @AfterAll
@@ -221,11 +225,17 @@ class Nd4jStateTest {
             LossOutput elements = new LossOutput().withWeights();
             double loss64 = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)),
                     Nd4jTensor.of(t.castTo(DataType.DOUBLE)), Nd4jTensor.of(w.castTo(DataType.DOUBLE))), elements);
-            assertEquals(loss64, loss, 1e-12 * Math.abs(loss64), reduction + ": loss");
+            assertEquals(loss64, loss, FUSED_RTOL * Math.abs(loss64), reduction + ": loss");
             double[] grad = doubles(fused.gradient());
             double[] grad64 = doubles(elements.gradient());
+            double gradMax = 0.0;
+            for (double v : grad64) {
+                gradMax = Math.max(gradMax, Math.abs(v));
+            }
             for (int i = 0; i < grad.length; i++) {
-                assertEquals(grad64[i], grad[i], Math.ulp((float) grad64[i]), reduction + ": gradient " + i);
+                // float32 kernels: p - t of a soft target keeps float32's error of p (6e-8 of the largest gradient)
+                double tol = VectorSupport.ENABLED ? 1e-6 * Math.abs(grad64[i]) + 1.2e-7 * gradMax : Math.ulp((float) grad64[i]);
+                assertEquals(grad64[i], grad[i], tol, reduction + ": gradient " + i);
             }
             double[] weights = doubles(fused.weights());
             double[] weights64 = doubles(elements.weights());
@@ -279,7 +289,7 @@ class Nd4jStateTest {
         double l64 = loss.compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)), Nd4jTensor.of(t.castTo(DataType.DOUBLE)),
                 Nd4jTensor.of(w.castTo(DataType.DOUBLE))), o64);
         assertEquals(org.ghm4j.api.tensor.DType.FLOAT64, o64.gradient().dtype(), "float64 in, float64 out");
-        assertEquals(ref, l64, 1e-12 * Math.abs(ref));
+        assertEquals(ref, l64, FUSED_RTOL * Math.abs(ref));
 
         // a caller-supplied heap buffer and a caller-supplied view are written in place
         float[] heap = new float[240];
