@@ -8,10 +8,12 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 block kernels on the incubating Vector API, 8 or more lanes at a time. Use only when
- * {@link VectorSupport#ENABLED}: loading this class without the module {@code jdk.incubator.vector}
- * fails. Relative error of loss and derivative below 1e-6 (float32 arithmetic; the tests bound it
- * against StrictMath); sums are accumulated in float64.
+ * Block kernels on the incubating Vector API (D-19): loss and derivative of GHM-C and GHM-R in float32,
+ * 8 or more lanes at a time, with relative error below 1e-6 (the tests bound it against StrictMath) and
+ * sums in float64; GHM-R's bins in float64 lanes, exact. Use only when {@link VectorSupport#ENABLED}:
+ * loading this class without the module {@code jdk.incubator.vector} fails. Every vector stays local to
+ * one method: a vector passed to or returned from a call that C2 does not inline is boxed, an object per
+ * operation.
  */
 public final class FloatVectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -55,8 +57,7 @@ public final class FloatVectorKernels {
             FloatVector xv = FloatVector.fromArray(F, x, xo + j);
             FloatVector tv = FloatVector.fromArray(F, t, to + j);
             FloatVector fv = FloatVector.fromArray(F, f, j);
-            // e = exp(-a), a = min(|x|, 87): 2^-k exp(-r), k = round(a / ln2), |r| <= ln2 / 2. Written out
-            // here: a helper taking or returning vectors, if not inlined, would box them
+            // e = exp(-a), a = min(|x|, 87): 2^-k exp(-r), k = round(a / ln2), |r| <= ln2 / 2
             FloatVector a = xv.abs().min(A_MAX);
             FloatVector biased = a.mul(LOG2E).add(ROUND);
             FloatVector kf = biased.sub(ROUND);
