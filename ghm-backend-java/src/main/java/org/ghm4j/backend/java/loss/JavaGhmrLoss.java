@@ -75,7 +75,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
      * Fused pass 1 in blocks of {@link MathKernels#BLOCK} elements: a vectorized loop gives
      * g = |d| / sqrt(d^2 + mu^2) for the block (IEEE sqrt and division: the same bits as
      * {@link #element}), then a scalar loop validates, bins, counts, stores the slots and sums the
-     * label weights (tot).
+     * label weights (tot). With the vector kernels (and M <= 16), {@link FloatVectorKernels#asl1Bins}
+     * does all of that for the block's leading well-formed elements, and the scalar loop only for the
+     * rest (a bad value, which it reports, or a tail shorter than 8).
      */
     private void pass1Counts(Call c, int chunk) {
         final int m1 = c.slots;
