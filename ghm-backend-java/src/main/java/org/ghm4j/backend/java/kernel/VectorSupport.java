@@ -5,7 +5,7 @@ package org.ghm4j.backend.java.kernel;
  * module {@code jdk.incubator.vector} (start the JVM with {@code --add-modules jdk.incubator.vector};
  * the {@code ./ghm} launcher does), a preferred float vector of at least 8 lanes (AVX2 or wider), and
  * {@code -Dghm.vector} not set to {@code false}. Decided once, when this class is initialized, after a
- * self-test of the kernels against the float64 ones; without them the float64 block kernels of
+ * self-test of the kernels against StrictMath; without them the float64 block kernels of
  * {@link MathKernels} run. This class itself never touches the incubating API, so it loads anywhere.
  */
 public final class VectorSupport {
