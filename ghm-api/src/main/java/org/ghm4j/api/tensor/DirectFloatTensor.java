@@ -7,15 +7,13 @@ import org.ghm4j.api.error.ShapeMismatchException;
  * A float32 tensor over a {@link FloatBuffer} (usually direct, i.e. off-heap), from the buffer's
  * position at construction. The buffer is shared, not copied; its position is never moved.
  */
-public final class DirectFloatTensor implements Tensor {
+public final class DirectFloatTensor extends ShapedTensor {
     private final FloatBuffer buffer;
     private final int base;
-    private final int[] shape;
-    private final int length;
 
     public DirectFloatTensor(FloatBuffer buffer, int... shape) {
-        this.shape = Shapes.checked(shape);
-        this.length = Shapes.length(shape);
+        super(shape);
+        int length = length();
         if (buffer.remaining() < length) {
             throw new ShapeMismatchException("FloatBuffer with " + buffer.remaining()
                     + " remaining elements cannot hold shape " + Shapes.format(shape) + " (" + length + " elements)");
@@ -31,26 +29,6 @@ public final class DirectFloatTensor implements Tensor {
 
     public int base() {
         return base;
-    }
-
-    @Override
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    @Override
-    public int rank() {
-        return shape.length;
-    }
-
-    @Override
-    public int dim(int d) {
-        return shape[d];
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override
@@ -75,30 +53,30 @@ public final class DirectFloatTensor implements Tensor {
 
     @Override
     public void copyTo(float[] dst, int dstOffset) {
-        buffer.duplicate().position(base).get(dst, dstOffset, length);
+        buffer.duplicate().position(base).get(dst, dstOffset, length());
     }
 
     @Override
     public void copyTo(double[] dst, int dstOffset) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             dst[dstOffset + i] = buffer.get(base + i);
         }
     }
 
     @Override
     public void copyFrom(float[] src, int srcOffset) {
-        buffer.duplicate().position(base).put(src, srcOffset, length);
+        buffer.duplicate().position(base).put(src, srcOffset, length());
     }
 
     @Override
     public void copyFrom(double[] src, int srcOffset) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             buffer.put(base + i, (float) src[srcOffset + i]);
         }
     }
 
     @Override
     public String toString() {
-        return "DirectFloatTensor" + Shapes.format(shape);
+        return "DirectFloatTensor" + Shapes.format(shape());
     }
 }

@@ -3,16 +3,14 @@ package org.ghm4j.api.tensor;
 import org.ghm4j.api.error.ShapeMismatchException;
 
 /** A float32 tensor backed by {@code float[] array()} from {@code offset()}: no copy on the heap backends. */
-public final class FloatArrayTensor implements Tensor {
+public final class FloatArrayTensor extends ShapedTensor {
     private final float[] data;
     private final int offset;
-    private final int[] shape;
-    private final int length;
 
     /** Wraps {@code data[offset .. offset + product(shape))}; the array is shared, not copied. */
     public FloatArrayTensor(float[] data, int offset, int... shape) {
-        this.shape = Shapes.checked(shape);
-        this.length = Shapes.length(shape);
+        super(shape);
+        int length = length();
         if (offset < 0 || (long) offset + length > data.length) {
             throw new ShapeMismatchException("float[" + data.length + "] from offset " + offset
                     + " cannot hold shape " + Shapes.format(shape) + " (" + length + " elements)");
@@ -28,26 +26,6 @@ public final class FloatArrayTensor implements Tensor {
 
     public int offset() {
         return offset;
-    }
-
-    @Override
-    public int[] shape() {
-        return shape.clone();
-    }
-
-    @Override
-    public int rank() {
-        return shape.length;
-    }
-
-    @Override
-    public int dim(int d) {
-        return shape[d];
-    }
-
-    @Override
-    public int length() {
-        return length;
     }
 
     @Override
@@ -72,30 +50,30 @@ public final class FloatArrayTensor implements Tensor {
 
     @Override
     public void copyTo(float[] dst, int dstOffset) {
-        System.arraycopy(data, offset, dst, dstOffset, length);
+        System.arraycopy(data, offset, dst, dstOffset, length());
     }
 
     @Override
     public void copyTo(double[] dst, int dstOffset) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             dst[dstOffset + i] = data[offset + i];
         }
     }
 
     @Override
     public void copyFrom(float[] src, int srcOffset) {
-        System.arraycopy(src, srcOffset, data, offset, length);
+        System.arraycopy(src, srcOffset, data, offset, length());
     }
 
     @Override
     public void copyFrom(double[] src, int srcOffset) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < length(); i++) {
             data[offset + i] = (float) src[srcOffset + i];
         }
     }
 
     @Override
     public String toString() {
-        return "FloatArrayTensor" + Shapes.format(shape);
+        return "FloatArrayTensor" + Shapes.format(shape());
     }
 }

@@ -766,7 +766,6 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         double[] sums = s.chunkLoss;
         int m = bins;
         int base = c * Scratch.LANES * m;
-        double mu2 = mu * mu;
         double wsum = 0.0;
         double[] rowState = e.rowState;
         double[][] kernel = MathKernels.blockBuffers();
@@ -783,13 +782,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             target32.get(b0, ts, len);
             MathKernels.widen(xs, 0, g, len);
             MathKernels.widen(ts, 0, tw, len);
-            for (int j = 0; j < len; j++) {
-                double d = g[j] - tw[j];
-                double r = Math.sqrt(d * d + mu2);
-                lOut[j] = r - mu;
-                dOut[j] = d / r;
-                g[j] = Math.abs(d) / r;
-            }
+            MathKernels.asl1Block(g, tw, mu, lOut, dOut, len);
             for (int j = 0; j < len; j++) {
                 int i = b0 + j;
                 if (!(Math.abs(xs[j]) <= Float.MAX_VALUE)) {

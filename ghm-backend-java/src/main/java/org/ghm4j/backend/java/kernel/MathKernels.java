@@ -146,6 +146,22 @@ public final class MathKernels {
         }
     }
 
+    /**
+     * Authentic Smooth L1 (GHM-4) of a block by the literal formulas, one rounding per operation, j < n:
+     * with x = xg[j] on entry, d = x - t[j] and r = sqrt(d^2 + mu^2): loss[j] = r - mu,
+     * deriv[j] = d / r and, in place, xg[j] = g = |d| / r. C2 vectorizes the loop.
+     */
+    public static void asl1Block(double[] xg, double[] t, double mu, double[] loss, double[] deriv, int n) {
+        double mu2 = mu * mu;
+        for (int j = 0; j < n; j++) {
+            double d = xg[j] - t[j];
+            double r = Math.sqrt(d * d + mu2);
+            loss[j] = r - mu;
+            deriv[j] = d / r;
+            xg[j] = Math.abs(d) / r;
+        }
+    }
+
     /** Five double arrays of {@link #BLOCK} elements per thread, for the block kernels. */
     public static double[][] blockBuffers() {
         return BUFFERS.get();

@@ -61,7 +61,7 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     void prepare(Call c) {
     }
 
-    /** Pass 1 over the rows of {@code chunk}. */
+    /** Pass 1 over the rows of {@code chunk} (of a call that is not {@link #fused}). */
     abstract void pass1(Call c, int chunk);
 
     /** The call's tot before max(., 1): valid count or weight sum, from the combined partials. */
@@ -85,11 +85,16 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     }
 
     /**
-     * True when this call uses the fused scheme: pass 1 only validates and counts, and
+     * True when this call uses the fused scheme: {@link #pass1Fused} only validates and counts, and
      * {@link #pass2Fused} computes loss, gradient and weights with the factors known.
      */
     boolean fused(Call c) {
         return false;
+    }
+
+    /** Pass 1 of the fused scheme over the rows of {@code chunk}: validation, slots and counts only. */
+    void pass1Fused(Call c, int chunk) {
+        throw new IllegalStateException("not fused");
     }
 
     /**
@@ -388,7 +393,11 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         @Override
         public void run(int chunk) {
             if (pass == 1) {
-                pass1(call, chunk);
+                if (fused(call)) {
+                    pass1Fused(call, chunk);
+                } else {
+                    pass1(call, chunk);
+                }
             } else if (pass == 3) {
                 pass2Fused(call, chunk, factors, weightsArr, weightsOff);
             } else {

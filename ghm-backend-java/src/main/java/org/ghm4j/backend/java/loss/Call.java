@@ -130,6 +130,34 @@ final class Call {
         return wr;
     }
 
+    /** A valid element of weight 0 (GHM-1.3): slot 0, and 0 for its raw derivative and element loss when wanted. */
+    void zeroElement(int i) {
+        slot[i] = 0;
+        if (raw != null) {
+            raw[rawOff + i] = 0f;
+        }
+        if (elementLoss != null) {
+            elementLoss[i] = 0f;
+        }
+    }
+
+    /**
+     * Element i in slot s (bin + 1) with loss l and raw derivative d: counted and its loss summed in
+     * lane i % {@link #LANES} of the chunk partials at {@code base}; d and l written when wanted.
+     */
+    void recordElement(int base, int i, int s, double l, double d) {
+        int idx = base + (i & (LANES - 1)) * slots + s;
+        counts[idx]++;
+        lossSums[idx] += l;
+        slot[i] = (short) s;
+        if (raw != null) {
+            raw[rawOff + i] = (float) d;
+        }
+        if (elementLoss != null) {
+            elementLoss[i] = (float) l;
+        }
+    }
+
     /** Records the first bad element of a chunk; the chunk stops there. */
     void fail(int chunk, byte arg, int index) {
         errIndex[chunk] = index;

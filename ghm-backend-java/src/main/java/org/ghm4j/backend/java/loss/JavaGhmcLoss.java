@@ -51,26 +51,19 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /**
-     * From logits with a reduced loss the fused scheme runs: pass 1 ({@link #pass1Counts}) only
+     * From logits with a reduced loss the fused scheme runs: pass 1 ({@link #pass1Fused}) only
      * validates and counts, binning hard-target elements with {@link LogitBins} (no exp needed);
      * pass 2 ({@link #pass2Fused}) computes loss and gradient with the factors known. Probabilities
      * and {@code Reduction.NONE} go element by element through {@link #element} and the generic pass 2.
      */
     @Override
-    void pass1(Call c, int chunk) {
-        if (fused(c)) {
-            pass1Counts(c, chunk);
-        } else {
-            pass1Elements(c, chunk);
-        }
-    }
-
-    @Override
     boolean fused(Call c) {
         return !probabilities && c.elementLoss == null;
     }
 
-    private void pass1Elements(Call c, int chunk) {
+    /** Pass 1 element by element ({@link #element}): probabilities, or {@code Reduction.NONE}. */
+    @Override
+    void pass1(Call c, int chunk) {
         final float[] w = c.weight;
         final int wo = c.weightOff;
         final int cols = c.cols;
@@ -89,7 +82,8 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     }
 
     /** Fused pass 1: validation, slots and bin counts only. */
-    private void pass1Counts(Call c, int chunk) {
+    @Override
+    void pass1Fused(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
@@ -260,20 +254,12 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         if (valid < 0) {
             return false;
         }
-        float xi = c.pred[c.predOff + i];
-        float ti = c.target[c.targetOff + i];
-        float[] raw = c.raw;
-        float[] el = c.elementLoss;
         if (valid == 0) {
-            c.slot[i] = 0;
-            if (raw != null) {
-                raw[c.rawOff + i] = 0f;
-            }
-            if (el != null) {
-                el[i] = 0f;
-            }
+            c.zeroElement(i);
             return true;
         }
+        float xi = c.pred[c.predOff + i];
+        float ti = c.target[c.targetOff + i];
         double l;
         double d;
         int k;
@@ -292,17 +278,7 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
             k = logitBin(xi, ti, Math.abs(d));
             l = Math.max(xd, 0.0) - xd * ti + MathKernels.log1pUnit(e);
         }
-        int s = k + 1;
-        int idx = base + (i & 3) * c.slots + s;
-        c.counts[idx]++;
-        c.lossSums[idx] += l;
-        c.slot[i] = (short) s;
-        if (raw != null) {
-            raw[c.rawOff + i] = (float) d;
-        }
-        if (el != null) {
-            el[i] = (float) l;
-        }
+        c.recordElement(base, i, k + 1, l, d);
         return true;
     }
 }

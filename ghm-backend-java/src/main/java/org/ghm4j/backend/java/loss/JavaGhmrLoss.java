@@ -54,18 +54,9 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     }
 
     /**
-     * With a reduced loss the fused scheme runs ({@link #pass1Counts}, {@link #pass2Fused}); with
-     * {@code Reduction.NONE}, {@link #pass1Elements} and the generic pass 2.
+     * With a reduced loss the fused scheme runs ({@link #pass1Fused}, {@link #pass2Fused}); with
+     * {@code Reduction.NONE}, {@link #pass1} and the generic pass 2.
      */
-    @Override
-    void pass1(Call c, int chunk) {
-        if (fused(c)) {
-            pass1Counts(c, chunk);
-        } else {
-            pass1Elements(c, chunk);
-        }
-    }
-
     @Override
     boolean fused(Call c) {
         return c.elementLoss == null;
@@ -79,7 +70,8 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
      * does all of that for the block's leading well-formed elements, and the scalar loop only for the
      * rest (a bad value, which it reports, or a tail shorter than 8).
      */
-    private void pass1Counts(Call c, int chunk) {
+    @Override
+    void pass1Fused(Call c, int chunk) {
         final int m1 = c.slots;
         final int base = c.partialBase(chunk);
         final long[] counts = c.counts;
@@ -234,21 +226,15 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
      * element that is not finite or has a bad weight goes through {@link #element}, which records
      * the error.
      */
-    private void pass1Elements(Call c, int chunk) {
-        final int m1 = c.slots;
+    @Override
+    void pass1(Call c, int chunk) {
         final int base = c.partialBase(chunk);
-        final long[] counts = c.counts;
-        final double[] sums = c.lossSums;
         final float[] x = c.pred;
         final int xo = c.predOff;
         final float[] t = c.target;
         final int to = c.targetOff;
         final float[] w = c.weight;
         final int wo = c.weightOff;
-        final float[] raw = c.raw;
-        final int ro = c.rawOff;
-        final float[] el = c.elementLoss;
-        final short[] slot = c.slot;
         final int cols = c.cols;
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] g = buffers[0];
@@ -262,13 +248,7 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             final int n = end - b0;
             MathKernels.widen(x, xo + b0, g, n);
             MathKernels.widen(t, to + b0, tb, n);
-            for (int j = 0; j < n; j++) {
-                double d = g[j] - tb[j];
-                double r = Math.sqrt(d * d + mu2);
-                loss[j] = r - mu;
-                deriv[j] = d / r;
-                g[j] = Math.abs(d) / r;
-            }
+            MathKernels.asl1Block(g, tb, mu, loss, deriv, n);
             // one run per row, or per block when the weights are per element (no division per row:
             // rows are often 4 elements long)
             int r = b0 / cols;
@@ -294,29 +274,13 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                             & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
                     if (!finite | !(wi > 0f && wi <= Float.MAX_VALUE)) {
                         if (finite & wi == 0f) {
-                            slot[i] = 0;
-                            if (raw != null) {
-                                raw[ro + i] = 0f;
-                            }
-                            if (el != null) {
-                                el[i] = 0f;
-                            }
+                            c.zeroElement(i);
                         } else if (!element(c, chunk, base, i, wi)) {
                             return;
                         }
                     } else {
                         int j = i - b0;
-                        int s = bins.of(g[j]) + 1;
-                        int idx = base + (i & 3) * m1 + s;
-                        counts[idx]++;
-                        sums[idx] += loss[j];
-                        slot[i] = (short) s;
-                        if (raw != null) {
-                            raw[ro + i] = (float) deriv[j];
-                        }
-                        if (el != null) {
-                            el[i] = (float) loss[j];
-                        }
+                        c.recordElement(base, i, bins.of(g[j]) + 1, loss[j], deriv[j]);
                     }
                     weightSum += wi;
                 }
@@ -341,32 +305,13 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             c.fail(chunk, Call.ARG_WEIGHT, i);
             return false;
         }
-        float[] raw = c.raw;
-        float[] el = c.elementLoss;
         if (wi == 0f) {
-            c.slot[i] = 0;
-            if (raw != null) {
-                raw[c.rawOff + i] = 0f;
-            }
-            if (el != null) {
-                el[i] = 0f;
-            }
+            c.zeroElement(i);
             return true;
         }
         double d = (double) xi - ti;
         double r = Math.sqrt(d * d + mu2);
-        double l = r - mu;
-        int s = bins.of(Math.abs(d) / r) + 1;
-        int idx = base + (i & 3) * c.slots + s;
-        c.counts[idx]++;
-        c.lossSums[idx] += l;
-        c.slot[i] = (short) s;
-        if (raw != null) {
-            raw[c.rawOff + i] = (float) (d / r);
-        }
-        if (el != null) {
-            el[i] = (float) l;
-        }
+        c.recordElement(base, i, bins.of(Math.abs(d) / r) + 1, r - mu, d / r);
         return true;
     }
 }
