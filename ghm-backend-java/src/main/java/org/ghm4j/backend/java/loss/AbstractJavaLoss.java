@@ -167,9 +167,8 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
         return loss0 + loss1;
     }
 
-    /** f[j] = factor of the slot of element b0 + j, j < n, in the thread's first {@link MathKernels#blockFloats()}. */
-    static float[] factorBlock(Call c, int b0, int n, float[] factor) {
-        final float[] f = MathKernels.blockFloats()[0];
+    /** f[j] = factor of the slot of element b0 + j, j < n; returns f. */
+    static float[] factorBlock(Call c, int b0, int n, float[] factor, float[] f) {
         final short[] slot = c.slot;
         for (int j = 0; j < n; j++) {
             f[j] = factor[slot[b0 + j]];

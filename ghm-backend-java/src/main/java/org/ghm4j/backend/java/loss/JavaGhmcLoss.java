@@ -160,11 +160,12 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int hi = c.rowEnd(chunk) * c.cols;
         double loss = 0.0;
         if (VectorSupport.ENABLED) {
+            final float[][] floats = MathKernels.blockFloats();
             for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
                 final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
-                final float[] f = factorBlock(c, b0, n, factors.f32());
+                final float[] f = factorBlock(c, b0, n, factors.f32(), floats[0]);
                 loss += FloatVectorKernels.sigmoidBce(c.pred, c.predOff + b0, c.target, c.targetOff + b0, f,
-                        c.raw, c.rawOff + b0, MathKernels.blockFloats()[1], n);
+                        c.raw, c.rawOff + b0, floats[1], n);
                 betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
             }
         } else {

@@ -197,13 +197,13 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final double[] lossBlock = buffers[2];
         final int hi = c.rowEnd(chunk) * c.cols;
         final boolean vector = VectorSupport.ENABLED;
+        final float[][] floats = MathKernels.blockFloats();
         double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
             if (vector) {
-                float[] f = factorBlock(c, b0, n, factors.f32());
-                loss += FloatVectorKernels.asl1(x, xo + b0, t, to + b0, f, mu, c.raw, c.rawOff + b0,
-                        MathKernels.blockFloats()[1], n);
+                float[] f = factorBlock(c, b0, n, factors.f32(), floats[0]);
+                loss += FloatVectorKernels.asl1(x, xo + b0, t, to + b0, f, mu, c.raw, c.rawOff + b0, floats[1], n);
             } else {
                 MathKernels.widen(x, xo + b0, deriv, n);
                 MathKernels.widen(t, to + b0, tb, n);
