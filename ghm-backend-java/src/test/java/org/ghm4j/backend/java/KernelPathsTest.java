@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The block kernels (reduced losses) and the element-by-element path ({@code Reduction.NONE}) agree:
  * same bin counts, same loss (NONE's scalar is the sum of the element values, D-1) and gradient, on
- * batches that mix hard and soft targets, masked rows, zero element weights and extreme logits.
+ * batches that mix hard and soft targets, masked rows, zero element weights, extreme logits and
+ * GHM-R deltas next to the bin edges.
  * Surefire runs it with the float32 vector kernels and again with the float64 ones.
  */
 class KernelPathsTest {
@@ -46,6 +47,16 @@ class KernelPathsTest {
             } else {
                 x[i] = (float) rnd.nextGaussian();
                 t[i] = (float) rnd.nextGaussian();
+                if (i < n / 3 && i % 50 == 0) {
+                    // |x - t| within 40 float32 steps of where g crosses an edge (mu 0.02, 10 bins)
+                    double e = (1 + rnd.nextInt(9)) / 10.0;
+                    float v = (float) (e * 0.02 / Math.sqrt(1 - e * e));
+                    for (int s = rnd.nextInt(81) - 40; s != 0; s -= Integer.signum(s)) {
+                        v = s < 0 ? Math.nextDown(v) : Math.nextUp(v);
+                    }
+                    t[i] = 0f;
+                    x[i] = rnd.nextBoolean() ? v : -v;
+                }
             }
         }
         Tensor w = null;
@@ -64,12 +75,17 @@ class KernelPathsTest {
         }
         LossInput input = LossInput.of(Tensor.of(x, rows, cols), Tensor.of(t, rows, cols), w);
         try (JavaBackend backend = new JavaBackend(new org.ghm4j.api.BackendOptions(threads))) {
-            LossOutput block = new LossOutput();
-            LossOutput element = new LossOutput();
+            LossOutput block = new LossOutput().withWeights();
+            LossOutput element = new LossOutput().withWeights();
             backend.loss(config(loss, Reduction.SUM)).compute(input, block);
             HarmonizedLoss none = backend.loss(config(loss, Reduction.NONE));
             none.compute(input, element);
             assertArrayEquals(element.stats().counts(), block.stats().counts(), "bin counts");
+            float[] wb = new float[n];
+            float[] we = new float[n];
+            block.weights().copyTo(wb, 0);
+            element.weights().copyTo(we, 0);
+            assertArrayEquals(we, wb, "weights");
             // the float32 vector kernels of the block path: 1e-6; float64 kernels: 1e-9 and gradient to float32 rounding
             double rtol = VectorSupport.ENABLED ? 1e-6 : 1e-9;
             assertEquals(element.loss(), block.loss(), rtol * Math.abs(element.loss()), "loss");

@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
+import org.ghm4j.api.config.BinEdges;
+import org.ghm4j.api.config.GhmrConfig;
+import org.ghm4j.backend.java.kernel.Bins;
+import org.ghm4j.backend.java.kernel.DeltaBins;
 import org.ghm4j.backend.java.kernel.FloatVectorKernels;
+import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.junit.jupiter.api.Test;
 
@@ -98,69 +103,146 @@ class VectorSupportTest {
     }
 
     @Test
-    void asl1BinsEqualTheScalarBinsAtEveryEdge() {
+    void ghmrKernelsBinExactlyAsTheReferenceAroundEveryEdge() {
         assumeTrue(MODULE, "needs --add-modules jdk.incubator.vector");
-        double mu = 0.02;
-        org.ghm4j.api.config.BinEdges edges = org.ghm4j.api.config.GhmrConfig.builder().build().estimatorConfig().edges();
-        int m = edges.bins();
-        double[] inner = new double[m - 1];
-        for (int k = 1; k < m; k++) {
-            inner[k - 1] = edges.edge(k);
+        for (int m : new int[] {1, 10, 30}) {
+            for (double mu : new double[] {0.02, 1e-3, 0.5}) {
+                checkGhmrKernelsAroundEdges(m, mu);
+            }
         }
-        org.ghm4j.backend.java.kernel.Bins bins = new org.ghm4j.backend.java.kernel.Bins(edges);
-        // pred around the d where g = |d| / sqrt(d^2 + mu^2) crosses each edge, +-64 float32 steps, target 0
-        int n = 2 * (m - 1) * 128;
+    }
+
+    /**
+     * Inputs around every |d| where g crosses an edge, with targets of both signs and some weights 0:
+     * first 70 to 133 float32 steps away from the crossing (outside the guard bands: the blocks are
+     * binned from the bounds), then within 30 steps (inside: binned element by element). Counts, slots
+     * (as betas), loss and gradients of the kernels, block by block, against the reference bins.
+     */
+    private static void checkGhmrKernelsAroundEdges(int m, double mu) {
+        BinEdges edges = GhmrConfig.builder().bins(m).mu(mu).build().estimatorConfig().edges();
+        Bins bins = new Bins(edges);
+        DeltaBins deltaBins = DeltaBins.of(edges, mu * mu);
+        String where = "M = " + m + ", mu = " + mu;
+        SplittableRandom rnd = new SplittableRandom(m);
+        int perEdge = 2 * 2 * 64;
+        int n = Math.max(1, m - 1) * 2 * perEdge + 5;
         float[] x = new float[n];
         float[] t = new float[n];
         float[] w = new float[n];
         int i = 0;
-        for (int k = 1; k < m; k++) {
-            double e = edges.edge(k);
-            float d = (float) (e * mu / Math.sqrt(1 - e * e));
-            for (float sign : new float[] {1f, -1f}) {
-                float v = d;
-                for (int s = 0; s < 64; s++) {
-                    v = Math.nextDown(v);
-                }
-                for (int s = 0; s < 128; s++, v = Math.nextUp(v)) {
-                    x[i] = sign * v;
-                    w[i] = s % 17 == 0 ? 0f : 1f;
-                    i++;
+        for (boolean inside : new boolean[] {false, true}) {
+            for (int k = 1; k < m; k++) {
+                double e = edges.edge(k);
+                float crossing = (float) (e * mu / Math.sqrt(1 - e * e));
+                for (float sign : new float[] {1f, -1f}) {
+                    for (int s = 0; s < 128; s++) {
+                        int steps = inside ? s % 61 - 30 : (s < 64 ? -1 : 1) * (70 + s % 64);
+                        float v = crossing;
+                        for (int q = 0; q < Math.abs(steps); q++) {
+                            v = steps < 0 ? Math.nextDown(v) : Math.nextUp(v);
+                        }
+                        // x - t near sign * v: exactly (t = 0), on a coarser grid (t = 0.25), or rounded
+                        // in float32 (t tiny)
+                        t[i] = sign * (s % 3 == 0 ? 0f : s % 3 == 1 ? 0.25f : -1.7e-9f);
+                        x[i] = sign * v + t[i];
+                        w[i] = rnd.nextInt(7) == 0 ? 0f : 1f + rnd.nextInt(3);
+                        i++;
+                    }
                 }
             }
         }
-        short[] slot = new short[n];
-        long[] counts = new long[4 * (m + 1)];
-        double[] sum = new double[1];
-        double[] xd = new double[n];
-        double[] td = new double[n];
-        double[] wd = new double[n];
-        for (int j = 0; j < n; j++) {
-            xd[j] = x[j];
-            td[j] = t[j];
-            wd[j] = w[j];
+        for (; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+            t[i] = (float) rnd.nextGaussian();
+            w[i] = 1f;
         }
-        int done = FloatVectorKernels.asl1Bins(xd, td, wd, mu * mu, inner, slot, 0, counts, 0, m + 1, sum, n);
-        assertEquals(n, done);
         long[] want = new long[m + 1];
-        double weightSum = 0;
+        int[] slot = new int[n];
         for (int j = 0; j < n; j++) {
             double d = (double) x[j] - t[j];
-            int s = w[j] > 0 ? bins.of(Math.abs(d) / Math.sqrt(d * d + mu * mu)) + 1 : 0;
-            assertEquals(s, slot[j], "slot at x = " + x[j]);
-            want[s]++;
-            weightSum += w[j];
+            slot[j] = w[j] > 0 ? bins.of(Math.abs(d) / Math.sqrt(d * d + mu * mu)) + 1 : 0;
+            assertEquals(slot[j], deltaBins.slot(x[j], t[j], w[j]), where);
+            want[slot[j]]++;
         }
+        float[] factor = new float[m + 1];
+        float[] beta = new float[m + 1];
         for (int s = 1; s <= m; s++) {
-            assertEquals(want[s], counts[s] + counts[m + 1 + s] + counts[2 * (m + 1) + s] + counts[3 * (m + 1) + s], "count of slot " + s);
+            factor[s] = 0.5f + s;
+            beta[s] = 100f + s;
         }
-        assertEquals(weightSum, sum[0], 0.0);
-        // a non-finite value stops the kernel at its group of 8
-        xd[21] = Float.NaN;
-        assertEquals(16, FloatVectorKernels.asl1Bins(xd, td, wd, mu * mu, inner, slot, 0, counts, 0, m + 1, sum, n));
-        xd[21] = 0.0;
-        wd[9] = -1.0;
-        assertEquals(8, FloatVectorKernels.asl1Bins(xd, td, wd, mu * mu, inner, slot, 0, counts, 0, m + 1, sum, n));
+        long[] counts = new long[m + 1];
+        short[] stored = new short[n];
+        float[] grad = new float[n];
+        float[] betaOut = new float[n];
+        float[] terms = new float[MathKernels.BLOCK];
+        int fromBounds = 0;
+        int elementwise = 0;
+        double loss = 0;
+        for (int b0 = 0; b0 < n; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, n - b0);
+            int done = FloatVectorKernels.asl1Counts(x, b0, t, b0, w, b0, deltaBins, stored, b0, counts, 0, len);
+            assertEquals(len - len % FloatVectorKernels.lanes(), done, where);
+            for (int j = b0 + done; j < b0 + len; j++) {
+                counts[slot[j]]++;
+            }
+            if (stored[b0] == FloatVectorKernels.SLOTS_LATER) {
+                fromBounds++;
+                loss += FloatVectorKernels.asl1Harmonized(x, b0, t, b0, w, b0, deltaBins, factor, beta, mu, grad, b0,
+                        betaOut, b0, terms, len);
+            } else {
+                elementwise++;
+                for (int j = b0; j < b0 + done; j++) {
+                    assertEquals(slot[j], stored[j], where + ": stored slot at " + j);
+                }
+            }
+        }
+        assertTrue(fromBounds > 0 && (m == 1 || elementwise > 0), where + ": " + fromBounds + " and " + elementwise);
+        for (int s = 1; s <= m; s++) {
+            assertEquals(want[s], counts[s], where + ": count of slot " + s);
+        }
+        double wantLoss = 0;
+        for (int b0 = 0; b0 < n; b0 += MathKernels.BLOCK) {
+            if (stored[b0] != FloatVectorKernels.SLOTS_LATER) {
+                continue;
+            }
+            for (int j = b0; j < Math.min(n, b0 + MathKernels.BLOCK); j++) {
+                assertEquals(beta[slot[j]], betaOut[j], where + ": slot at " + j + " (x = " + x[j] + ", t = " + t[j] + ")");
+                double d = (double) x[j] - t[j];
+                double r = Math.sqrt(d * d + mu * mu);
+                double g = factor[slot[j]] * d / r;
+                wantLoss += factor[slot[j]] * (r - mu);
+                double atol = 1.2e-7 * factor[slot[j]] * Math.max(Math.abs(x[j]), Math.abs(t[j])) / r;
+                assertEquals(g, grad[j], 1e-6 * Math.abs(g) + atol, where + ": gradient at " + j);
+            }
+        }
+        assertEquals(wantLoss, loss, 1e-6 * wantLoss, where + ": loss");
+    }
+
+    @Test
+    void ghmrCountsStopAtTheGroupOfABadValue() {
+        assumeTrue(MODULE, "needs --add-modules jdk.incubator.vector");
+        int lanes = FloatVectorKernels.lanes();
+        BinEdges edges = GhmrConfig.builder().build().estimatorConfig().edges();
+        DeltaBins deltaBins = DeltaBins.of(edges, 0.02 * 0.02);
+        int n = 4 * lanes;
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] w = new float[n];
+        java.util.Arrays.fill(w, 1f);
+        long[] counts = new long[edges.bins() + 1];
+        short[] slot = new short[n];
+        x[2 * lanes + 1] = Float.NaN;
+        assertEquals(2 * lanes, FloatVectorKernels.asl1Counts(x, 0, t, 0, w, 0, deltaBins, slot, 0, counts, 0, n));
+        x[2 * lanes + 1] = 0f;
+        t[lanes] = Float.NEGATIVE_INFINITY;
+        assertEquals(lanes, FloatVectorKernels.asl1Counts(x, 0, t, 0, w, 0, deltaBins, slot, 0, counts, 0, n));
+        t[lanes] = 0f;
+        w[lanes - 1] = -1f;
+        assertEquals(0, FloatVectorKernels.asl1Counts(x, 0, t, 0, w, 0, deltaBins, slot, 0, counts, 0, n));
+        w[lanes - 1] = Float.NaN;
+        assertEquals(0, FloatVectorKernels.asl1Counts(x, 0, t, 0, w, 0, deltaBins, slot, 0, counts, 0, n));
+        // counted so far: the valid elements of the groups before each stop, all in bin 0 (d = 0)
+        assertEquals(3L * lanes, counts[1]);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.ghm4j.backend.java.kernel;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -10,15 +9,20 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Block kernels on the incubating Vector API (D-19): loss and derivative of GHM-C and GHM-R in float32,
  * 8 or more lanes at a time, with relative error below 1e-6 (the tests bound it against StrictMath) and
- * sums in float64; GHM-R's bins in float64 lanes, exact. Use only when {@link VectorSupport#ENABLED}:
+ * sums in float64; GHM-R's bins from float32 bounds on |x - t| ({@link DeltaBins}), exact. Use only when {@link VectorSupport#ENABLED}:
  * loading this class without the module {@code jdk.incubator.vector} fails. Every vector stays local to
  * one method: a vector passed to or returned from a call that C2 does not inline is boxed, an object per
  * operation.
  */
 public final class FloatVectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** The GHM-R pass 1 kernel works on 2 x 4 doubles, whatever the preferred shape. */
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = F.length() == 16 ? IntVector.SPECIES_512
+            : F.length() == 8 ? IntVector.SPECIES_256 : IntVector.SPECIES_128;
+    /**
+     * slot[b0] of a GHM-R block whose bins {@link #asl1Counts} counted without storing slots: pass 2
+     * finds them again ({@link #asl1Harmonized}).
+     */
+    public static final short SLOTS_LATER = -1;
     /** exp(-87) = 1.6e-38 is still a normal float32; so is 2^-k for every k this clamp allows (k <= 126). */
     static final float A_MAX = 87f;
     private static final float LOG2E = 1.4426950408889634f;
@@ -32,7 +36,8 @@ public final class FloatVectorKernels {
     private FloatVectorKernels() {
     }
 
-    static int lanes() {
+    /** Lanes per vector: the group size of the kernels. */
+    public static int lanes() {
         return F.length();
     }
 
@@ -46,7 +51,7 @@ public final class FloatVectorKernels {
      * as (1 - t) - e q for x > 0 and e q - t otherwise (p = 1 - e q, or e q), which does not cancel
      * for a hard target.
      * The terms f l go to {@code terms} (n elements of scratch) and are summed in float64 by
-     * {@link #sum}. Lanes left over at the end (fewer than one vector) go through {@link MathKernels}
+     * {@link MathKernels#sum}. Lanes left over at the end (fewer than one vector) go through {@link MathKernels}
      * in float64.
      */
     public static double sigmoidBce(float[] x, int xo, float[] t, int to, float[] f, float[] grad, int go,
@@ -91,7 +96,7 @@ public final class FloatVectorKernels {
             }
             loss.intoArray(terms, j);
         }
-        double sum = sum(terms, j);
+        double sum = MathKernels.sum(terms, 0, j);
         for (; j < n; j++) {
             double xd = x[xo + j];
             double td = t[to + j];
@@ -106,79 +111,152 @@ public final class FloatVectorKernels {
     }
 
     /**
-     * Pass 1 of fused GHM-R over a block, as far as it goes, from pred, target and weight widened to
-     * float64: for groups of 8 elements whose pred and target are finite and whose weight w lies in
-     * [0, max float], d = x - t, g = |d| / sqrt(d^2 + mu2) (IEEE operations in the scalar order: the
-     * same bits as the scalar formula), slot s = w > 0 ? 1 + #{inner edges e <= g} : 0 into
-     * slot[so + j], one count into counts[base + lane * m1 + s] (lane = j % 4; slot 0 is no bin and
-     * never read), and the sum of their w into sum[0]. Stops at the first group holding another value,
-     * or at the tail shorter than 8: returns the number of elements done, a multiple of 8.
+     * Pass 1 of fused GHM-R over a block of n <= {@link MathKernels#BLOCK} elements, as far as it goes:
+     * the leading groups of {@link #lanes} elements whose pred x and target t are finite and whose
+     * weight w lies in [0, max float]. Returns the number of elements done; it stops at the first group
+     * holding another value, or at the tail shorter than a vector. For these elements it adds one count
+     * per valid element (w > 0) to counts[base + s], s = 1 + its bin, with the bins read from
+     * a = |x - t| by {@link DeltaBins}:
+     * <ol>
+     *   <li>per group: a in float32, -max float where w == 0, kept as its bits (non-negative floats
+     *       order as their bits; -max float's bits are -2^23 - 1, below all of them);</li>
+     *   <li>per inner edge k: #{a < hi_k} and #{a < lo_k}, as sums of the sign of bits - bound (no
+     *       overflow: the bounds' bits lie in those of [1e-30, 1e30]);</li>
+     *   <li>when these agree for every k, no a lies in a guard band: the count of bin k is
+     *       #{a >= hi_(k-1)} - #{a >= hi_k}, and slot[so] is set to {@link #SLOTS_LATER} (pass 2 finds
+     *       the bins itself, by {@link #asl1Harmonized});</li>
+     *   <li>otherwise every element is binned by {@link DeltaBins#slot}, counted, and its slot stored in
+     *       slot[so + j].</li>
+     * </ol>
      */
-    public static int asl1Bins(double[] x, double[] t, double[] w, double mu2, double[] innerEdges,
-                               short[] slot, int so, long[] counts, int base, int m1, double[] sum, int n) {
-        DoubleVector weights0 = DoubleVector.zero(D4);
-        DoubleVector weights1 = DoubleVector.zero(D4);
+    public static int asl1Counts(float[] x, int xo, float[] t, int to, float[] w, int wo, DeltaBins bins,
+                                 short[] slot, int so, long[] counts, int base, int n) {
+        final int[] bits = BITS.get();
+        int bound = F.loopBound(n);
         int j = 0;
-        for (; j + 8 <= n; j += 8) {
-            DoubleVector x0 = DoubleVector.fromArray(D4, x, j);
-            DoubleVector x1 = DoubleVector.fromArray(D4, x, j + 4);
-            DoubleVector t0 = DoubleVector.fromArray(D4, t, j);
-            DoubleVector t1 = DoubleVector.fromArray(D4, t, j + 4);
-            DoubleVector w0 = DoubleVector.fromArray(D4, w, j);
-            DoubleVector w1 = DoubleVector.fromArray(D4, w, j + 4);
-            VectorMask<Double> ok = x0.abs().max(x1.abs()).max(t0.abs()).max(t1.abs())
-                    .compare(VectorOperators.LE, Float.MAX_VALUE)
-                    .and(w0.min(w1).compare(VectorOperators.GE, 0.0))
-                    .and(w0.max(w1).compare(VectorOperators.LE, Float.MAX_VALUE));
+        for (; j < bound; j += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + j);
+            FloatVector tv = FloatVector.fromArray(F, t, to + j);
+            FloatVector wv = FloatVector.fromArray(F, w, wo + j);
+            VectorMask<Float> ok = xv.abs().max(tv.abs()).compare(VectorOperators.LE, Float.MAX_VALUE)
+                    .and(wv.compare(VectorOperators.GE, 0f))
+                    .and(wv.compare(VectorOperators.LE, Float.MAX_VALUE));
             if (!ok.allTrue()) {
                 break;
             }
-            DoubleVector d0 = x0.sub(t0);
-            DoubleVector d1 = x1.sub(t1);
-            DoubleVector g0 = d0.abs().div(d0.mul(d0).add(mu2).sqrt());
-            DoubleVector g1 = d1.abs().div(d1.mul(d1).add(mu2).sqrt());
-            DoubleVector k0 = g0.broadcast(1.0);
-            DoubleVector k1 = k0;
-            for (double e : innerEdges) {
-                k0 = k0.add(1.0, g0.compare(VectorOperators.GE, e));
-                k1 = k1.add(1.0, g1.compare(VectorOperators.GE, e));
-            }
-            k0 = k0.blend(0.0, w0.compare(VectorOperators.EQ, 0.0));
-            k1 = k1.blend(0.0, w1.compare(VectorOperators.EQ, 0.0));
-            // counted straight from the registers, in four independent chains of increments
-            int s0 = (int) k0.lane(0);
-            int s1 = (int) k0.lane(1);
-            int s2 = (int) k0.lane(2);
-            int s3 = (int) k0.lane(3);
-            int s4 = (int) k1.lane(0);
-            int s5 = (int) k1.lane(1);
-            int s6 = (int) k1.lane(2);
-            int s7 = (int) k1.lane(3);
-            counts[base + s0]++;
-            counts[base + m1 + s1]++;
-            counts[base + 2 * m1 + s2]++;
-            counts[base + 3 * m1 + s3]++;
-            counts[base + s4]++;
-            counts[base + m1 + s5]++;
-            counts[base + 2 * m1 + s6]++;
-            counts[base + 3 * m1 + s7]++;
-            int at = so + j;
-            slot[at] = (short) s0;
-            slot[at + 1] = (short) s1;
-            slot[at + 2] = (short) s2;
-            slot[at + 3] = (short) s3;
-            slot[at + 4] = (short) s4;
-            slot[at + 5] = (short) s5;
-            slot[at + 6] = (short) s6;
-            slot[at + 7] = (short) s7;
-            weights0 = weights0.add(w0);
-            weights1 = weights1.add(w1);
+            xv.sub(tv).abs().blend(-Float.MAX_VALUE, wv.compare(VectorOperators.EQ, 0f))
+                    .reinterpretAsInts().intoArray(bits, j);
         }
-        // lane by lane in a fixed order (reduceLanes leaves the order of float additions open)
-        DoubleVector weights = weights0.add(weights1);
-        sum[0] = (weights.lane(0) + weights.lane(1)) + (weights.lane(2) + weights.lane(3));
-        return j;
+        final int done = j;
+        if (done == 0) {
+            return 0;
+        }
+        final int[] hi = bins.hiBits;
+        final int[] lo = bins.loBits;
+        final int inner = hi.length;
+        final int[] atLeast = AT_LEAST.get();
+        // the invalid elements: bits < 0
+        IntVector invalid = IntVector.zero(I);
+        for (int i = 0; i < done; i += I.length()) {
+            invalid = invalid.add(IntVector.fromArray(I, bits, i).lanewise(VectorOperators.ASHR, 31));
+        }
+        final int valid = done + invalid.reduceLanes(VectorOperators.ADD);
+        boolean unsure = false;
+        for (int k = 0; k < inner; k++) {
+            // minus the counts of bits < hi_k and bits < lo_k
+            IntVector belowHi = IntVector.zero(I);
+            IntVector belowLo = IntVector.zero(I);
+            final int hk = hi[k];
+            final int lk = lo[k];
+            for (int i = 0; i < done; i += I.length()) {
+                IntVector b = IntVector.fromArray(I, bits, i);
+                belowHi = belowHi.add(b.sub(hk).lanewise(VectorOperators.ASHR, 31));
+                belowLo = belowLo.add(b.sub(lk).lanewise(VectorOperators.ASHR, 31));
+            }
+            int h = belowHi.reduceLanes(VectorOperators.ADD);
+            unsure |= h != belowLo.reduceLanes(VectorOperators.ADD);
+            atLeast[k] = done + h;
+        }
+        if (unsure) {
+            for (int i = 0; i < done; i++) {
+                int s = bins.slot(x[xo + i], t[to + i], w[wo + i]);
+                slot[so + i] = (short) s;
+                counts[base + s]++;
+            }
+            return done;
+        }
+        // bin k holds #{a >= hi_(k-1)} - #{a >= hi_k}, with #{a >= hi_(-1)} = all valid
+        long below = valid;
+        for (int k = 0; k < inner; k++) {
+            counts[base + 1 + k] += below - atLeast[k];
+            below = atLeast[k];
+        }
+        counts[base + 1 + inner] += below;
+        slot[so] = SLOTS_LATER;
+        return done;
     }
+
+    /**
+     * Pass 2 of fused GHM-R, Authentic Smooth L1 harmonized, in float32, for j < n of a block whose
+     * bins {@link #asl1Counts} counted from the bounds (none of its a in a guard band): the slot s of
+     * each element, 0 when w == 0, else 1 + #{k: a >= hi_k}, f = factor[s] by one blend per inner
+     * edge, then as {@link #asl1}: grad[go + j] = f d / r (skipped when grad is null) and the returned
+     * sum of f (r - mu). Writes betaOut[bo + j] = beta[s] when betaOut is not null. The tail shorter
+     * than a vector runs in float64, binned by {@link DeltaBins#slot}.
+     */
+    public static double asl1Harmonized(float[] x, int xo, float[] t, int to, float[] w, int wo, DeltaBins bins,
+                                        float[] factor, float[] beta, double mu, float[] grad, int go,
+                                        float[] betaOut, int bo, float[] terms, int n) {
+        final float[] hi = bins.hi;
+        final int inner = hi.length;
+        float muF = (float) mu;
+        float mu2 = muF * muF;
+        int bound = F.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector d = FloatVector.fromArray(F, x, xo + j).sub(FloatVector.fromArray(F, t, to + j));
+            FloatVector a = d.abs();
+            VectorMask<Float> masked = FloatVector.fromArray(F, w, wo + j).compare(VectorOperators.EQ, 0f);
+            FloatVector fv = FloatVector.broadcast(F, factor[1]);
+            for (int k = 0; k < inner; k++) {
+                fv = fv.blend(factor[k + 2], a.compare(VectorOperators.GE, hi[k]));
+            }
+            fv = fv.blend(factor[0], masked);
+            if (betaOut != null) {
+                FloatVector bv = FloatVector.broadcast(F, beta[1]);
+                for (int k = 0; k < inner; k++) {
+                    bv = bv.blend(beta[k + 2], a.compare(VectorOperators.GE, hi[k]));
+                }
+                bv.blend(beta[0], masked).intoArray(betaOut, bo + j);
+            }
+            FloatVector d2 = d.mul(d);
+            FloatVector r = d2.add(mu2).sqrt();
+            if (grad != null) {
+                d.div(r).mul(fv).intoArray(grad, go + j);
+            }
+            d2.div(r.add(muF)).mul(fv).intoArray(terms, j);
+        }
+        double sum = MathKernels.sum(terms, 0, j);
+        for (; j < n; j++) {
+            int s = bins.slot(x[xo + j], t[to + j], w[wo + j]);
+            double f = factor[s];
+            double d = (double) x[xo + j] - t[to + j];
+            double r = Math.sqrt(d * d + mu * mu);
+            sum += f * (r - mu);
+            if (grad != null) {
+                grad[go + j] = (float) (f * d / r);
+            }
+            if (betaOut != null) {
+                betaOut[bo + j] = beta[s];
+            }
+        }
+        return sum;
+    }
+
+    /** Per thread: the bits of a of {@link #asl1Counts}, one block. */
+    private static final ThreadLocal<int[]> BITS = ThreadLocal.withInitial(() -> new int[MathKernels.BLOCK]);
+    /** Per thread: the counts #{a >= hi_k} of {@link #asl1Counts}, one per inner edge. */
+    private static final ThreadLocal<int[]> AT_LEAST = ThreadLocal.withInitial(() -> new int[DeltaBins.MAX_BINS]);
 
     /**
      * Authentic Smooth L1 with per-element factors, the pass 2 of fused GHM-R, in float32, j < n:
@@ -203,7 +281,7 @@ public final class FloatVectorKernels {
             }
             loss.intoArray(terms, j);
         }
-        double sum = sum(terms, j);
+        double sum = MathKernels.sum(terms, 0, j);
         for (; j < n; j++) {
             double d = (double) x[xo + j] - t[to + j];
             double r = Math.sqrt(d * d + mu * mu);
@@ -213,29 +291,6 @@ public final class FloatVectorKernels {
             }
         }
         return sum;
-    }
-
-    /**
-     * sum_j v[j], j < n, in float64: four partial sums (element j to sum j % 4) added at the end, so
-     * that the additions do not form one long chain. (Summing vectors converted to float64 instead
-     * would need convertShape, which can allocate a shuffle per call when C2 does not intrinsify it.)
-     */
-    static double sum(float[] v, int n) {
-        double s0 = 0.0;
-        double s1 = 0.0;
-        double s2 = 0.0;
-        double s3 = 0.0;
-        int j = 0;
-        for (; j + 3 < n; j += 4) {
-            s0 += v[j];
-            s1 += v[j + 1];
-            s2 += v[j + 2];
-            s3 += v[j + 3];
-        }
-        for (; j < n; j++) {
-            s0 += v[j];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     /** Runs the kernels once on known values; throws when a result is off (a broken vector runtime). */

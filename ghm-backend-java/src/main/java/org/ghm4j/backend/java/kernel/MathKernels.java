@@ -162,6 +162,28 @@ public final class MathKernels {
         }
     }
 
+    /**
+     * sum_j v[off + j], j < n, in float64: four partial sums (element j to sum j % 4) added at the end,
+     * so that the additions do not form one long chain.
+     */
+    public static double sum(float[] v, int off, int n) {
+        double s0 = 0.0;
+        double s1 = 0.0;
+        double s2 = 0.0;
+        double s3 = 0.0;
+        int j = 0;
+        for (; j + 3 < n; j += 4) {
+            s0 += v[off + j];
+            s1 += v[off + j + 1];
+            s2 += v[off + j + 2];
+            s3 += v[off + j + 3];
+        }
+        for (; j < n; j++) {
+            s0 += v[off + j];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     /** Five double arrays of {@link #BLOCK} elements per thread, for the block kernels. */
     public static double[][] blockBuffers() {
         return BUFFERS.get();

@@ -2,6 +2,7 @@ package org.ghm4j.backend.java.loss;
 
 import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.api.config.LossConfig;
+import org.ghm4j.backend.java.kernel.DeltaBins;
 import org.ghm4j.backend.java.kernel.FloatVectorKernels;
 import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.VectorSupport;
@@ -19,19 +20,15 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     private final GhmrConfig config;
     private final double mu2;
     private final double mu;
-    /** Edges e_1 .. e_(M-1) for the vector kernel's bins by comparison (M <= 16), else null. */
-    private final double[] innerEdges;
+    /** Bins from |x - t| for the vector kernels; null when they do not apply (M > 32, extreme mu). */
+    private final DeltaBins deltaBins;
 
     JavaGhmrLoss(GhmrConfig config, Workers workers) {
         super(config, workers);
         this.config = config;
         this.mu = config.mu();
         this.mu2 = config.mu() * config.mu();
-        int m = config.bins();
-        this.innerEdges = m <= 16 ? new double[m - 1] : null;
-        for (int k = 1; innerEdges != null && k < m; k++) {
-            innerEdges[k - 1] = config.estimatorConfig().edges().edge(k);
-        }
+        this.deltaBins = DeltaBins.of(config.estimatorConfig().edges(), mu2);
     }
 
     @Override
@@ -65,10 +62,12 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     /**
      * Fused pass 1 in blocks of {@link MathKernels#BLOCK} elements: a vectorized loop gives
      * g = |d| / sqrt(d^2 + mu^2) for the block (IEEE sqrt and division: the same bits as
-     * {@link #element}), then a scalar loop validates, bins, counts, stores the slots and sums the
-     * label weights (tot). With the vector kernels (and M <= 16), {@link FloatVectorKernels#asl1Bins}
-     * does all of that for the block's leading well-formed elements, and the scalar loop only for the
-     * rest (a bad value, which it reports, or a tail shorter than 8).
+     * {@link #element}), then a scalar loop validates, bins, counts and stores the slots. With the
+     * vector kernels, {@link FloatVectorKernels#asl1Counts} counts the block's leading well-formed
+     * elements by their bins from |x - t| (no g, and usually no slots: the vector pass 2 finds the bins
+     * again), and the scalar loop does only the rest (a bad value, which it reports, or a tail shorter
+     * than a vector). The chunk's tot part is the sum of its label weights, taken once per chunk
+     * ({@link #weightSum}).
      */
     @Override
     void pass1Fused(Call c, int chunk) {
@@ -79,19 +78,14 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final int xo = c.predOff;
         final float[] t = c.target;
         final int to = c.targetOff;
-        final float[] w = c.weight;
-        final int wo = c.weightOff;
         final short[] slot = c.slot;
-        final int cols = c.cols;
         final double[][] buffers = MathKernels.blockBuffers();
         final double[] g = buffers[0];
         final double[] tb = buffers[1];
-        final double[] xd = buffers[2];
-        final double[] wd = buffers[3];
         final float[] wb = MathKernels.blockFloats()[0];
         final float[] rw = c.rowWeight;
         final int rwo = c.rowWeightOff;
-        final int hi = c.rowEnd(chunk) * cols;
+        final int hi = c.rowEnd(chunk) * c.cols;
         // the first bad row weight of the chunk; it is reported only if no element before its row is bad
         int badRow = c.rowEnd(chunk);
         if (rw != null) {
@@ -102,14 +96,24 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 }
             }
         }
-        final int limit = badRow * cols;
-        double weightSum0 = 0;
-        double weightSum1 = 0;
-        final boolean vector = VectorSupport.ENABLED && innerEdges != null;
-        for (int b0 = c.rowStart(chunk) * cols; b0 < hi; b0 += MathKernels.BLOCK) {
+        final int limit = badRow * c.cols;
+        final boolean vector = VectorSupport.ENABLED && deltaBins != null;
+        for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int end = Math.min(hi, b0 + MathKernels.BLOCK);
             final int n = end - b0;
-            if (!vector) {
+            final float[] w = c.weight != null ? c.weight : weightBlock(c, b0, n, wb);
+            final int wo = c.weight != null ? c.weightOff + b0 : 0;
+            int valid = Math.max(0, Math.min(n, limit - b0));
+            int done = 0;
+            if (vector) {
+                // the leading well-formed elements; the rest (a bad value, the tail) below
+                done = FloatVectorKernels.asl1Counts(x, xo + b0, t, to + b0, w, wo, deltaBins, slot, b0, counts, base,
+                        valid);
+                for (int j = done; j < valid; j++) {
+                    double d = (double) x[xo + b0 + j] - t[to + b0 + j];
+                    g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
+                }
+            } else {
                 MathKernels.widen(x, xo + b0, g, n);
                 MathKernels.widen(t, to + b0, tb, n);
                 for (int j = 0; j < n; j++) {
@@ -117,51 +121,14 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                     g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
                 }
             }
-            // the label weight of every element of the block: row weights stepped at row boundaries in
-            // one flat loop (rows are often only 4 elements long), read directly: checked above
-            if (w != null) {
-                System.arraycopy(w, wo + b0, wb, 0, n);
-            } else if (rw == null) {
-                java.util.Arrays.fill(wb, 0, n, 1f);
-            } else {
-                int r = b0 / cols;
-                int col = b0 - r * cols;
-                for (int j = 0; j < n; j++) {
-                    wb[j] = rw[rwo + r];
-                    if (++col == cols) {
-                        col = 0;
-                        r++;
-                    }
-                }
-            }
-            int valid = Math.max(0, Math.min(n, limit - b0));
-            int done = 0;
-            if (vector) {
-                // the leading well-formed elements; the rest (a bad value, the tail) below
-                MathKernels.widen(x, xo + b0, xd, valid);
-                MathKernels.widen(t, to + b0, tb, valid);
-                MathKernels.widen(wb, 0, wd, valid);
-                done = FloatVectorKernels.asl1Bins(xd, tb, wd, mu2, innerEdges, slot, b0, counts, base, m1, g, valid);
-                weightSum0 += g[0];
-                for (int j = done; j < valid; j++) {
-                    double d = (double) x[xo + b0 + j] - t[to + b0 + j];
-                    g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
-                }
-            }
             for (int i = b0 + done, stop = b0 + valid; i < stop; i++) {
                 int j = i - b0;
-                float wi = wb[j];
+                float wi = w[wo + j];
                 boolean finite = (Math.abs(x[xo + i]) <= Float.MAX_VALUE) & (Math.abs(t[to + i]) <= Float.MAX_VALUE);
                 if (finite & wi > 0f & wi <= Float.MAX_VALUE) {
                     int s = bins.of(g[j]) + 1;
                     counts[base + (i & 3) * m1 + s]++;
                     slot[i] = (short) s;
-                    // two partial sums: no chain of dependent additions through every element
-                    if ((i & 1) == 0) {
-                        weightSum0 += wi;
-                    } else {
-                        weightSum1 += wi;
-                    }
                 } else if (finite & wi == 0f) {
                     slot[i] = 0;
                 } else {
@@ -176,12 +143,66 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
                 return;
             }
         }
-        c.totParts[chunk] = weightSum0 + weightSum1;
+        c.totParts[chunk] = weightSum(c, chunk);
     }
 
     /**
-     * Fused pass 2, per block: with {@link VectorSupport#ENABLED} loss and f * derivative in float32 by
-     * {@link FloatVectorKernels#asl1}; else a vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu
+     * The sum of the label weights of a chunk whose weights pass 1 checked, in float64: its element
+     * count without weights, cols times the sum of its row weights, or the sum of its element weights
+     * (in four partial sums).
+     */
+    private static double weightSum(Call c, int chunk) {
+        final int r0 = c.rowStart(chunk);
+        final int r1 = c.rowEnd(chunk);
+        if (c.rowWeight != null) {
+            return c.cols * MathKernels.sum(c.rowWeight, c.rowWeightOff + r0, r1 - r0);
+        }
+        if (c.weight != null) {
+            return MathKernels.sum(c.weight, c.weightOff + r0 * c.cols, (r1 - r0) * c.cols);
+        }
+        return (double) (r1 - r0) * c.cols;
+    }
+
+    /**
+     * The label weights of elements b0 .. b0 + n - 1 of a call without element weights, in wb[0 .. n):
+     * 1, or the row weights, stepped at row boundaries (rows of 4 by four stores per row). Row weights
+     * are read as they are: pass 1 checks them. Returns wb.
+     */
+    private static float[] weightBlock(Call c, int b0, int n, float[] wb) {
+        final float[] rw = c.rowWeight;
+        final int cols = c.cols;
+        if (rw == null) {
+            java.util.Arrays.fill(wb, 0, n, 1f);
+            return wb;
+        }
+        final int r0 = c.rowWeightOff + b0 / cols;
+        if (cols == 4 && b0 % 4 == 0 && n % 4 == 0) {
+            for (int q = 0, rows = n / 4; q < rows; q++) {
+                float v = rw[r0 + q];
+                int j = 4 * q;
+                wb[j] = v;
+                wb[j + 1] = v;
+                wb[j + 2] = v;
+                wb[j + 3] = v;
+            }
+            return wb;
+        }
+        int r = r0;
+        int col = b0 % cols;
+        for (int j = 0; j < n; j++) {
+            wb[j] = rw[r];
+            if (++col == cols) {
+                col = 0;
+                r++;
+            }
+        }
+        return wb;
+    }
+
+    /**
+     * Fused pass 2, per block: with {@link VectorSupport#ENABLED} loss and f * derivative in float32,
+     * with the bins found again from |x - t| by {@link FloatVectorKernels#asl1Harmonized} when pass 1
+     * did not store the slots, else by {@link FloatVectorKernels#asl1} from the slots; else a vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu
      * and the raw derivative d / sqrt(d^2 + mu^2), then per element f = factor of its slot:
      * loss += f l, gradient = f * derivative (slot 0 has factor 0).
      */
@@ -201,6 +222,14 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         double loss = 0.0;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+            if (vector && c.slot[b0] == FloatVectorKernels.SLOTS_LATER) {
+                final float[] w = c.weight != null ? c.weight : weightBlock(c, b0, n, floats[0]);
+                final int wo = c.weight != null ? c.weightOff + b0 : 0;
+                loss += FloatVectorKernels.asl1Harmonized(x, xo + b0, t, to + b0, w, wo, deltaBins,
+                        factors.f32(), factors.beta(), mu, c.raw, c.rawOff + b0, weightsArr, weightsOff + b0,
+                        floats[1], n);
+                continue;
+            }
             if (vector) {
                 float[] f = factorBlock(c, b0, n, factors.f32(), floats[0]);
                 loss += FloatVectorKernels.asl1(x, xo + b0, t, to + b0, f, mu, c.raw, c.rawOff + b0, floats[1], n);
