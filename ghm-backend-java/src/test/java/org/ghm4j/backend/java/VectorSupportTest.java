@@ -11,6 +11,7 @@ import org.ghm4j.api.config.GhmrConfig;
 import org.ghm4j.backend.java.kernel.Bins;
 import org.ghm4j.backend.java.kernel.DeltaBins;
 import org.ghm4j.backend.java.kernel.FloatVectorKernels;
+import org.ghm4j.backend.java.kernel.LogitBins;
 import org.ghm4j.backend.java.kernel.MathKernels;
 import org.ghm4j.backend.java.kernel.VectorSupport;
 import org.junit.jupiter.api.Test;
@@ -243,6 +244,113 @@ class VectorSupportTest {
         assertEquals(0, FloatVectorKernels.asl1Counts(x, 0, t, 0, w, 0, deltaBins, slot, 0, counts, 0, n));
         // counted so far: the valid elements of the groups before each stop, all in bin 0 (d = 0)
         assertEquals(3L * lanes, counts[1]);
+    }
+
+    @Test
+    void ghmcKernelsBinExactlyAsTheLogitThresholds() {
+        assumeTrue(MODULE, "needs --add-modules jdk.incubator.vector");
+        for (int m : new int[] {1, 10, 30, 64}) {
+            checkGhmcKernels(m);
+        }
+    }
+
+    /**
+     * Logits at and around every zero-target threshold (+-3 float32 steps), +-0, +-max float, with
+     * weights 0, -0, 1 and 2.5 and, in some groups, a target of 1 or a soft one (which the caller bins
+     * element by element, as the loss does): counts and slots (through the table) of
+     * {@link FloatVectorKernels#logitCounts} and {@link FloatVectorKernels#logitTable} against
+     * {@link LogitBins}.
+     */
+    private static void checkGhmcKernels(int m) {
+        BinEdges edges = org.ghm4j.api.config.GhmcConfig.builder().bins(m).build().estimatorConfig().edges();
+        LogitBins logitBins = new LogitBins(edges);
+        Bins bins = new Bins(edges);
+        float[] thr = logitBins.zeroTargetThresholds();
+        String where = "M = " + m;
+        SplittableRandom rnd = new SplittableRandom(m);
+        java.util.List<Float> values = new java.util.ArrayList<>(java.util.List.of(0f, -0f, Float.MAX_VALUE,
+                -Float.MAX_VALUE, 1e-30f, -1e-30f, 30f, -30f));
+        for (float k : thr) {
+            float v = k;
+            for (int s = 0; s < 3; s++) {
+                v = Math.nextDown(v);
+            }
+            for (int s = 0; s < 7; s++, v = Math.nextUp(v)) {
+                values.add(v);
+            }
+        }
+        int n = 5 * MathKernels.BLOCK + 3;
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] w = new float[n];
+        int[] want = new int[n];
+        long[] wantCounts = new long[m + 1];
+        for (int i = 0; i < n; i++) {
+            x[i] = i < 3 * MathKernels.BLOCK ? values.get(i % values.size()) : (float) (rnd.nextGaussian() * 3 - 2);
+            int u = rnd.nextInt(40);
+            t[i] = u == 0 ? 1f : u == 1 ? 0.3f : u == 2 ? -0f : 0f;
+            int v = rnd.nextInt(10);
+            w[i] = v == 0 ? 0f : v == 1 ? -0f : v == 2 ? 2.5f : 1f;
+            want[i] = w[i] == 0f ? 0 : 1 + (t[i] == 0f || t[i] == 1f ? logitBins.of(x[i], t[i])
+                    : bins.of(LogitBins.referenceG(x[i], t[i])));
+            wantCounts[want[i]]++;
+        }
+        long[] counts = new long[m + 1];
+        short[] slot = new short[n];
+        int[] reach = new int[1];
+        float[] table = new float[m + 1];
+        for (int s = 0; s <= m; s++) {
+            table[s] = 10f * s + 1f;
+        }
+        float[] out = new float[n];
+        int lanes = FloatVectorKernels.lanes();
+        int kernelElements = 0;
+        for (int b0 = 0; b0 < n; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, n - b0);
+            reach[0] = 0;
+            for (int j = 0; j < len; ) {
+                int done = FloatVectorKernels.logitCounts(x, b0 + j, t, b0 + j, w, b0 + j, thr, counts, 0, reach, 0,
+                        len - j);
+                assertEquals(0, done % lanes, where);
+                kernelElements += done;
+                j += done;
+                // the caller's part: the group the kernel stopped at (it has a nonzero target), or the tail
+                int stop = Math.min(len, j + lanes);
+                assertTrue(stop - j < lanes || hasNonzeroTarget(t, b0 + j, b0 + stop), where + ": stopped at " + (b0 + j));
+                for (; j < stop; j++) {
+                    slot[b0 + j] = (short) want[b0 + j];
+                    if (want[b0 + j] > 0) {
+                        counts[want[b0 + j]]++;
+                    }
+                }
+            }
+            FloatVectorKernels.logitTable(x, b0, t, b0, w, b0, thr, reach[0], slot, b0, table, out, b0, len);
+        }
+        assertTrue(kernelElements > n / 2, where + ": the kernel binned only " + kernelElements);
+        for (int s = 1; s <= m; s++) {
+            assertEquals(wantCounts[s], counts[s], where + ": count of slot " + s);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(table[want[i]], out[i], where + ": slot at " + i + " (x = " + x[i] + ", t = " + t[i]
+                    + ", w = " + w[i] + ")");
+        }
+        // a non-finite logit or a bad weight stops the kernel at its group
+        float keep = x[lanes + 1];
+        x[lanes + 1] = Float.NaN;
+        java.util.Arrays.fill(t, 0, 4 * lanes, 0f);
+        assertEquals(lanes, FloatVectorKernels.logitCounts(x, 0, t, 0, w, 0, thr, new long[m + 1], 0, reach, 0, 4 * lanes));
+        x[lanes + 1] = keep;
+        w[2 * lanes] = -1f;
+        assertEquals(2 * lanes, FloatVectorKernels.logitCounts(x, 0, t, 0, w, 0, thr, new long[m + 1], 0, reach, 0, 4 * lanes));
+    }
+
+    private static boolean hasNonzeroTarget(float[] t, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (t[i] != 0f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test

@@ -253,6 +253,116 @@ public final class FloatVectorKernels {
         return sum;
     }
 
+    /**
+     * Pass 1 of fused GHM-C from logits over a block of n <= {@link MathKernels#BLOCK} elements, as far
+     * as it goes: the leading groups of {@link #lanes} elements whose targets are all 0 (the bulk of a
+     * detector's anchors), whose logits x are finite and whose weights w lie in [0, max float]. Returns
+     * the number of elements done; it stops at the first group holding anything else, or at the tail
+     * shorter than a vector. For these elements it adds one count per valid element (w > 0) to
+     * counts[base + 1 + bin], bin = #{k : x >= thr[k]} with thr = thr_0[1 .. M-1] of {@link LogitBins}
+     * (ascending), stores no slots, and raises reach[ri] to the number of thresholds at or below the
+     * largest valid x (what {@link #logitTable} needs to compare):
+     * <ol>
+     *   <li>per group: s = x + 0 (-0 becomes +0: the sign of s - thr_k stays exact for a threshold of 0),
+     *       -inf where w == 0, kept in a block of scratch, and the
+     *       running maximum of s;</li>
+     *   <li>per threshold up to that maximum: #{s < thr_k} as the sum of the sign bits of s - thr_k
+     *       (exact: the difference of two floats is negative exactly when the first is smaller).</li>
+     * </ol>
+     */
+    public static int logitCounts(float[] x, int xo, float[] t, int to, float[] w, int wo, float[] thr,
+                                  long[] counts, int base, int[] reach, int ri, int n) {
+        final float[] s = SCRATCH.get();
+        FloatVector top = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int bound = F.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, x, xo + j);
+            FloatVector wv = FloatVector.fromArray(F, w, wo + j);
+            VectorMask<Float> ok = FloatVector.fromArray(F, t, to + j).compare(VectorOperators.EQ, 0f)
+                    .and(xv.abs().compare(VectorOperators.LE, Float.MAX_VALUE))
+                    .and(wv.compare(VectorOperators.GE, 0f))
+                    .and(wv.compare(VectorOperators.LE, Float.MAX_VALUE));
+            if (!ok.allTrue()) {
+                break;
+            }
+            FloatVector sv = xv.add(0f).blend(Float.NEGATIVE_INFINITY, wv.compare(VectorOperators.EQ, 0f));
+            top = top.max(sv);
+            sv.intoArray(s, j);
+        }
+        final int done = j;
+        if (done == 0) {
+            return 0;
+        }
+        final float max = top.reduceLanes(VectorOperators.MAX);
+        int reached = 0;
+        while (reached < thr.length && thr[reached] <= max) {
+            reached++;
+        }
+        reach[ri] = Math.max(reach[ri], reached);
+        // the valid elements: s > -inf, i.e. not below -max float
+        long below = done - belowCount(s, done, -Float.MAX_VALUE);
+        for (int k = 0; k < thr.length; k++) {
+            long atLeast = k < reached ? done - belowCount(s, done, thr[k]) : 0;
+            counts[base + 1 + k] += below - atLeast;
+            below = atLeast;
+        }
+        counts[base + 1 + thr.length] += below;
+        return done;
+    }
+
+    /** #{j < n : s[j] < bound}, n a multiple of {@link #lanes}, from the sign bits of s - bound. */
+    private static int belowCount(float[] s, int n, float bound) {
+        IntVector acc = IntVector.zero(I);
+        for (int j = 0; j < n; j += F.length()) {
+            acc = acc.add(FloatVector.fromArray(F, s, j).sub(bound).reinterpretAsInts()
+                    .lanewise(VectorOperators.ASHR, 31));
+        }
+        return -acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * Per-element values of GHM-C slots for a block of n <= {@link MathKernels#BLOCK} elements that
+     * pass 1 checked: out[oo + j] = table[s_j], with s_j = 0 where w == 0, else
+     * 1 + #{k < reached : x >= thr[k]} in groups whose targets are all 0 (as {@link #logitCounts} bins
+     * them; reached is what it recorded for the block), and s_j = slot[so + j] elsewhere (pass 1 binned
+     * those element by element and stored the slots). The slots of a group come from the sign bits of
+     * x + 0 - thr[k] (as in {@link #logitCounts}), summed per lane.
+     */
+    public static void logitTable(float[] x, int xo, float[] t, int to, float[] w, int wo, float[] thr, int reached,
+                                  short[] slot, int so, float[] table, float[] out, int oo, int n) {
+        final int[] slots = SLOTS.get();
+        final int bound = F.loopBound(n);
+        int j = 0;
+        for (; j < bound; j += F.length()) {
+            if (FloatVector.fromArray(F, t, to + j).compare(VectorOperators.EQ, 0f).allTrue()) {
+                FloatVector xv = FloatVector.fromArray(F, x, xo + j).add(0f);
+                IntVector sv = IntVector.broadcast(I, 1 + reached);
+                for (int k = 0; k < reached; k++) {
+                    sv = sv.add(xv.sub(thr[k]).reinterpretAsInts().lanewise(VectorOperators.ASHR, 31));
+                }
+                // slot 0 where w == +-0: (|w| bits + 2^31 - 1) >> 31 is -1 for |w| > 0, else 0
+                IntVector valid = FloatVector.fromArray(F, w, wo + j).reinterpretAsInts()
+                        .lanewise(VectorOperators.AND, 0x7FFFFFFF).add(0x7FFFFFFF).lanewise(VectorOperators.ASHR, 31);
+                sv.lanewise(VectorOperators.AND, valid).intoArray(slots, j);
+            } else {
+                for (int l = j; l < j + F.length(); l++) {
+                    slots[l] = slot[so + l];
+                }
+            }
+        }
+        for (; j < n; j++) {
+            slots[j] = slot[so + j];
+        }
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = table[slots[i]];
+        }
+    }
+
+    /** Per thread: the slots of a block, for {@link #logitTable}. */
+    private static final ThreadLocal<int[]> SLOTS = ThreadLocal.withInitial(() -> new int[MathKernels.BLOCK]);
+    /** Per thread: a block of floats for {@link #logitCounts}. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[MathKernels.BLOCK]);
     /** Per thread: the bits of a of {@link #asl1Counts}, one block. */
     private static final ThreadLocal<int[]> BITS = ThreadLocal.withInitial(() -> new int[MathKernels.BLOCK]);
     /** Per thread: the counts #{a >= hi_k} of {@link #asl1Counts}, one per inner edge. */

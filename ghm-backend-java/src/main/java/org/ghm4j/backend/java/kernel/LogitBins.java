@@ -70,6 +70,11 @@ public final class LogitBins {
         return bucket;
     }
 
+    /** thr_0[1 .. M-1]: bin(x, 0) = #{k : x >= thr_0[k]} (a copy). */
+    public float[] zeroTargetThresholds() {
+        return java.util.Arrays.copyOfRange(thresholds, 1, m);
+    }
+
     /** thr_0 then thr_1, {@link #stride()} apart. */
     public float[] thresholds() {
         return thresholds;

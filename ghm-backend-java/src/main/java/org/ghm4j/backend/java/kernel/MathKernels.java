@@ -189,12 +189,12 @@ public final class MathKernels {
         return BUFFERS.get();
     }
 
-    /** Two float arrays of {@link #BLOCK} elements per thread (a block's label weights or factors, and terms). */
+    /** Three float arrays of {@link #BLOCK} elements per thread (a block's label weights, factors and terms). */
     public static float[][] blockFloats() {
         return FLOAT_BUFFERS.get();
     }
 
-    private static final ThreadLocal<float[][]> FLOAT_BUFFERS = ThreadLocal.withInitial(() -> new float[2][BLOCK]);
+    private static final ThreadLocal<float[][]> FLOAT_BUFFERS = ThreadLocal.withInitial(() -> new float[3][BLOCK]);
 
     private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[5][BLOCK]);
 }

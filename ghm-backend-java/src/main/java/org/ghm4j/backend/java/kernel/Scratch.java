@@ -14,6 +14,7 @@ public final class Scratch {
     private double[] doubles3 = new double[0];
     private double[] doubles4 = new double[0];
     private int[] ints = new int[0];
+    private int[] ints2 = new int[0];
     private byte[] bytes = new byte[0];
 
     /** Float array number {@code slot} (0..7) with at least {@code n} elements; contents unspecified. */
@@ -73,6 +74,13 @@ public final class Scratch {
             ints = new int[n];
         }
         return ints;
+    }
+
+    public int[] ints2(int n) {
+        if (ints2.length < n) {
+            ints2 = new int[n];
+        }
+        return ints2;
     }
 
     public byte[] bytes(int n) {

@@ -62,6 +62,11 @@ final class Call {
     double[] rowBuffer;
     /** Softmax probabilities (categorical logits), or null. */
     float[] prob;
+    /**
+     * GHM-C with the vector kernels: per block of {@link org.ghm4j.backend.java.kernel.MathKernels#BLOCK}
+     * elements ({@link #blockIndex}), how many thresholds its zero-target logits reach.
+     */
+    int[] blockReach;
 
     // per-chunk partials
     long[] counts;
@@ -101,6 +106,14 @@ final class Call {
         slot = scratch.shorts(length);
     }
 
+    /**
+     * The index of the block starting at element b0 of a chunk: b0 / BLOCK + chunk, distinct for every
+     * block of the call (a chunk's blocks start at its first element). Less than length / BLOCK + chunks + 1.
+     */
+    static int blockIndex(int chunk, int b0) {
+        return b0 / org.ghm4j.backend.java.kernel.MathKernels.BLOCK + chunk;
+    }
+
     /** Offset of chunk {@code chunk}'s lane 0 in {@link #counts} and {@link #lossSums}. */
     int partialBase(int chunk) {
         return chunk * LANES * slots;
@@ -118,6 +131,53 @@ final class Call {
      * The weight of row {@code r}: 1 without row weights; -1 after recording a bad (negative or
      * non-finite) one, in which case the chunk must stop.
      */
+    /**
+     * The first row of the chunk whose row weight is negative or not finite, or the chunk's end row
+     * when there is none (or no row weights).
+     */
+    int firstBadRowWeight(int chunk) {
+        int end = rowEnd(chunk);
+        if (rowWeight != null) {
+            for (int r = rowStart(chunk); r < end; r++) {
+                float v = rowWeight[rowWeightOff + r];
+                if (!(v >= 0f && v <= Float.MAX_VALUE)) {
+                    return r;
+                }
+            }
+        }
+        return end;
+    }
+
+    /**
+     * The label weights of elements b0 .. b0 + n - 1 of a call without element weights, into
+     * wb[0 .. n): 1, or the row weights repeated over their rows (four stores per row for rows of 4, a
+     * fill per row otherwise). Row weights are copied as they are: callers check them. Returns wb.
+     */
+    float[] weightBlock(int b0, int n, float[] wb) {
+        final float[] rw = rowWeight;
+        if (rw == null) {
+            java.util.Arrays.fill(wb, 0, n, 1f);
+            return wb;
+        }
+        int r = rowWeightOff + b0 / cols;
+        if (cols == 4 && b0 % 4 == 0 && n % 4 == 0) {
+            for (int j = 0; j < n; j += 4, r++) {
+                float v = rw[r];
+                wb[j] = v;
+                wb[j + 1] = v;
+                wb[j + 2] = v;
+                wb[j + 3] = v;
+            }
+            return wb;
+        }
+        for (int j = 0, col = b0 % cols; j < n; r++, col = 0) {
+            int end = Math.min(n, j + cols - col);
+            java.util.Arrays.fill(wb, j, end, rw[r]);
+            j = end;
+        }
+        return wb;
+    }
+
     float rowWeightOf(int chunk, int r) {
         if (rowWeight == null) {
             return 1f;

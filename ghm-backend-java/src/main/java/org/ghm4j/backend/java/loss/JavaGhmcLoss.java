@@ -27,12 +27,21 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
     private final GhmcConfig config;
     private final boolean probabilities;
     private final LogitBins logitBins;
+    /**
+     * thr_0[1 .. M-1] for the vector kernels' zero-target groups, when they run (vector kernels on,
+     * logits, M <= {@link #MAX_VECTOR_BINS}); else null.
+     */
+    private final float[] zeroTargetThresholds;
+    /** Above this many bins the comparisons per element of the vector kernels cost more than the table. */
+    static final int MAX_VECTOR_BINS = 64;
 
     JavaGhmcLoss(GhmcConfig config, Workers workers) {
         super(config, workers);
         this.config = config;
         this.probabilities = config.input() == InputKind.PROBABILITIES;
         this.logitBins = probabilities ? null : new LogitBins(config.estimatorConfig().edges());
+        this.zeroTargetThresholds = VectorSupport.ENABLED && logitBins != null && config.bins() <= MAX_VECTOR_BINS
+                ? logitBins.zeroTargetThresholds() : null;
     }
 
     @Override
@@ -61,6 +70,14 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         return !probabilities && c.elementLoss == null;
     }
 
+    /** With the vector kernels, the fused scheme's per-block record {@link Call#blockReach}. */
+    @Override
+    void prepare(Call c) {
+        if (zeroTargetThresholds != null && fused(c)) {
+            c.blockReach = c.scratch.ints2(c.length / MathKernels.BLOCK + c.chunks + 1);
+        }
+    }
+
     /** Pass 1 element by element ({@link #element}): probabilities, or {@code Reduction.NONE}. */
     @Override
     void pass1(Call c, int chunk) {
@@ -81,23 +98,23 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         }
     }
 
-    /** Fused pass 1: validation, slots and bin counts only. */
+    /**
+     * Fused pass 1: validation, slots and bin counts only. With the vector kernels, in blocks of
+     * {@link MathKernels#BLOCK} elements: {@link FloatVectorKernels#logitCounts} counts the groups whose
+     * targets are all 0 without storing slots ({@link #pass2Fused} finds their bins again), and
+     * {@link #binElement} takes each group it stops at (and the tail) element by element; else row by
+     * row with {@link #binElement}.
+     */
     @Override
     void pass1Fused(Call c, int chunk) {
-        final int m1 = c.slots;
-        final int base = c.partialBase(chunk);
-        final long[] counts = c.counts;
-        final float[] x = c.pred;
-        final int xo = c.predOff;
-        final float[] t = c.target;
-        final int to = c.targetOff;
+        if (zeroTargetThresholds != null) {
+            pass1Blocks(c, chunk);
+            return;
+        }
         final float[] w = c.weight;
         final int wo = c.weightOff;
         final int cols = c.cols;
-        final short[] slot = c.slot;
-        final char[] bucket = logitBins.bucket();
-        final float[] thr = logitBins.thresholds();
-        final int stride = logitBins.stride();
+        final int base = c.partialBase(chunk);
         final int end = c.rowEnd(chunk) * cols;
         // one run per row, or one for the chunk when the weights are per element
         int r = c.rowStart(chunk);
@@ -114,37 +131,83 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
                     if (slotOf(c, chunk, i, 0f) < 0) {
                         return;
                     }
-                    slot[i] = 0;
+                    c.slot[i] = 0;
                 }
                 continue;
             }
             for (; i < runEnd; i++) {
-                float wi = w == null ? wr : w[wo + i];
-                int xb = Float.floatToRawIntBits(x[xo + i]);
-                int tb = Float.floatToRawIntBits(t[to + i]);
-                int flip = (tb >>> 23) & 1;
-                boolean hard = ((xb & 0x7F800000) != 0x7F800000) & isHardTarget(tb);
-                if (hard & wi > 0f & wi <= Float.MAX_VALUE) {
-                    int sBits = xb ^ (flip << 31);
-                    int k = bucket[sBits >>> 16];
-                    if (k >= LogitBins.AMBIGUOUS) {
-                        k = refine(Float.intBitsToFloat(sBits), k - LogitBins.AMBIGUOUS, thr, flip * stride + 1);
-                    }
-                    counts[base + (i & 3) * m1 + k + 1]++;
-                    slot[i] = (short) (k + 1);
-                } else if (hard & wi == 0f) {
-                    slot[i] = 0;
-                } else {
-                    // a soft target or a bad value (recorded)
-                    int s = slotOf(c, chunk, i, wi);
-                    if (s < 0) {
-                        return;
-                    }
-                    counts[base + (i & 3) * m1 + s]++;
-                    slot[i] = (short) s;
+                if (!binElement(c, chunk, base, i, w == null ? wr : w[wo + i])) {
+                    return;
                 }
             }
         }
+    }
+
+    /** Fused pass 1 with the vector kernels, in blocks (see {@link #pass1Fused}). */
+    private void pass1Blocks(Call c, int chunk) {
+        final int base = c.partialBase(chunk);
+        final int lanes = FloatVectorKernels.lanes();
+        final float[] wb = MathKernels.blockFloats()[0];
+        final int hi = c.rowEnd(chunk) * c.cols;
+        // reported only if no element before its row is bad
+        final int badRow = c.firstBadRowWeight(chunk);
+        final int limit = badRow * c.cols;
+        for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
+            final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+            final float[] w = c.weight != null ? c.weight : c.weightBlock(b0, n, wb);
+            final int wo = c.weight != null ? c.weightOff + b0 : 0;
+            final int valid = Math.max(0, Math.min(n, limit - b0));
+            final int block = Call.blockIndex(chunk, b0);
+            c.blockReach[block] = 0;
+            for (int j = 0; j < valid; ) {
+                j += FloatVectorKernels.logitCounts(c.pred, c.predOff + b0 + j, c.target, c.targetOff + b0 + j, w,
+                        wo + j, zeroTargetThresholds, c.counts, base, c.blockReach, block, valid - j);
+                // the group the kernel stopped at, or the tail
+                for (int stop = Math.min(valid, j + lanes); j < stop; j++) {
+                    if (!binElement(c, chunk, base, b0 + j, w[wo + j])) {
+                        return;
+                    }
+                }
+            }
+            if (valid < n) {
+                // every element before the bad row weight is fine: report the row weight
+                c.rowWeightOf(chunk, badRow);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Bins, counts and stores the slot of element i with label weight wi: a hard target by
+     * {@link LogitBins} (no exp), anything else by {@link #slotOf}. False after recording a bad value.
+     */
+    private boolean binElement(Call c, int chunk, int base, int i, float wi) {
+        int xb = Float.floatToRawIntBits(c.pred[c.predOff + i]);
+        int tb = Float.floatToRawIntBits(c.target[c.targetOff + i]);
+        int flip = (tb >>> 23) & 1;
+        boolean hard = ((xb & 0x7F800000) != 0x7F800000) & isHardTarget(tb);
+        int s;
+        if (hard & wi > 0f & wi <= Float.MAX_VALUE) {
+            int sBits = xb ^ (flip << 31);
+            int k = logitBins.bucket()[sBits >>> 16];
+            if (k >= LogitBins.AMBIGUOUS) {
+                k = refine(Float.intBitsToFloat(sBits), k - LogitBins.AMBIGUOUS, logitBins.thresholds(),
+                        flip * logitBins.stride() + 1);
+            }
+            s = k + 1;
+        } else if (hard & wi == 0f) {
+            c.slot[i] = 0;
+            return true;
+        } else {
+            // a soft target or a bad value (recorded)
+            s = slotOf(c, chunk, i, wi);
+            if (s < 0) {
+                return false;
+            }
+        }
+        c.counts[base + (i & 3) * c.slots + s]++;
+        c.slot[i] = (short) s;
+        return true;
     }
 
     /**
@@ -159,7 +222,27 @@ final class JavaGhmcLoss extends AbstractJavaLoss {
         final int lo = c.rowStart(chunk) * c.cols;
         final int hi = c.rowEnd(chunk) * c.cols;
         double loss = 0.0;
-        if (VectorSupport.ENABLED) {
+        if (zeroTargetThresholds != null) {
+            final float[][] floats = MathKernels.blockFloats();
+            final float[] f = floats[0];
+            final float[] wb = floats[1];
+            final float[] terms = floats[2];
+            for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
+                final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
+                final float[] w = c.weight != null ? c.weight : c.weightBlock(b0, n, wb);
+                final int wo = c.weight != null ? c.weightOff + b0 : 0;
+                final int xo = c.predOff + b0;
+                final int to = c.targetOff + b0;
+                final int reached = c.blockReach[Call.blockIndex(chunk, b0)];
+                FloatVectorKernels.logitTable(c.pred, xo, c.target, to, w, wo, zeroTargetThresholds, reached, c.slot,
+                        b0, factors.f32(), f, 0, n);
+                loss += FloatVectorKernels.sigmoidBce(c.pred, xo, c.target, to, f, c.raw, c.rawOff + b0, terms, n);
+                if (weightsArr != null) {
+                    FloatVectorKernels.logitTable(c.pred, xo, c.target, to, w, wo, zeroTargetThresholds, reached,
+                            c.slot, b0, factors.beta(), weightsArr, weightsOff + b0, n);
+                }
+            }
+        } else if (VectorSupport.ENABLED) {
             final float[][] floats = MathKernels.blockFloats();
             for (int b0 = lo; b0 < hi; b0 += MathKernels.BLOCK) {
                 final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;

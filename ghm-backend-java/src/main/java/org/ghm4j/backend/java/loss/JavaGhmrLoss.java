@@ -83,25 +83,15 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         final double[] g = buffers[0];
         final double[] tb = buffers[1];
         final float[] wb = MathKernels.blockFloats()[0];
-        final float[] rw = c.rowWeight;
-        final int rwo = c.rowWeightOff;
         final int hi = c.rowEnd(chunk) * c.cols;
-        // the first bad row weight of the chunk; it is reported only if no element before its row is bad
-        int badRow = c.rowEnd(chunk);
-        if (rw != null) {
-            for (int r = c.rowStart(chunk); r < badRow; r++) {
-                float v = rw[rwo + r];
-                if (!(v >= 0f && v <= Float.MAX_VALUE)) {
-                    badRow = r;
-                }
-            }
-        }
+        // reported only if no element before its row is bad
+        final int badRow = c.firstBadRowWeight(chunk);
         final int limit = badRow * c.cols;
         final boolean vector = VectorSupport.ENABLED && deltaBins != null;
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int end = Math.min(hi, b0 + MathKernels.BLOCK);
             final int n = end - b0;
-            final float[] w = c.weight != null ? c.weight : weightBlock(c, b0, n, wb);
+            final float[] w = c.weight != null ? c.weight : c.weightBlock(b0, n, wb);
             final int wo = c.weight != null ? c.weightOff + b0 : 0;
             int valid = Math.max(0, Math.min(n, limit - b0));
             int done = 0;
@@ -164,42 +154,6 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     }
 
     /**
-     * The label weights of elements b0 .. b0 + n - 1 of a call without element weights, in wb[0 .. n):
-     * 1, or the row weights, stepped at row boundaries (rows of 4 by four stores per row). Row weights
-     * are read as they are: pass 1 checks them. Returns wb.
-     */
-    private static float[] weightBlock(Call c, int b0, int n, float[] wb) {
-        final float[] rw = c.rowWeight;
-        final int cols = c.cols;
-        if (rw == null) {
-            java.util.Arrays.fill(wb, 0, n, 1f);
-            return wb;
-        }
-        final int r0 = c.rowWeightOff + b0 / cols;
-        if (cols == 4 && b0 % 4 == 0 && n % 4 == 0) {
-            for (int q = 0, rows = n / 4; q < rows; q++) {
-                float v = rw[r0 + q];
-                int j = 4 * q;
-                wb[j] = v;
-                wb[j + 1] = v;
-                wb[j + 2] = v;
-                wb[j + 3] = v;
-            }
-            return wb;
-        }
-        int r = r0;
-        int col = b0 % cols;
-        for (int j = 0; j < n; j++) {
-            wb[j] = rw[r];
-            if (++col == cols) {
-                col = 0;
-                r++;
-            }
-        }
-        return wb;
-    }
-
-    /**
      * Fused pass 2, per block: with {@link VectorSupport#ENABLED} loss and f * derivative in float32,
      * with the bins found again from |x - t| by {@link FloatVectorKernels#asl1Harmonized} when pass 1
      * did not store the slots, else by {@link FloatVectorKernels#asl1} from the slots; else a vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu
@@ -223,7 +177,7 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
         for (int b0 = c.rowStart(chunk) * c.cols; b0 < hi; b0 += MathKernels.BLOCK) {
             final int n = Math.min(hi, b0 + MathKernels.BLOCK) - b0;
             if (vector && c.slot[b0] == FloatVectorKernels.SLOTS_LATER) {
-                final float[] w = c.weight != null ? c.weight : weightBlock(c, b0, n, floats[0]);
+                final float[] w = c.weight != null ? c.weight : c.weightBlock(b0, n, floats[0]);
                 final int wo = c.weight != null ? c.weightOff + b0 : 0;
                 loss += FloatVectorKernels.asl1Harmonized(x, xo + b0, t, to + b0, w, wo, deltaBins,
                         factors.f32(), factors.beta(), mu, c.raw, c.rawOff + b0, weightsArr, weightsOff + b0,
