@@ -354,6 +354,51 @@ class VectorSupportTest {
     }
 
     @Test
+    void ghmrKernelsTakeDeltasWhoseSquareOverflowsFloat32() {
+        assumeTrue(MODULE, "needs --add-modules jdk.incubator.vector");
+        double mu = 0.02;
+        BinEdges edges = GhmrConfig.builder().build().estimatorConfig().edges();
+        DeltaBins deltaBins = DeltaBins.of(edges, mu * mu);
+        int n = 40;
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] w = new float[n];
+        float[] f = new float[n];
+        float[] factor = new float[edges.bins() + 1];
+        for (int s = 1; s <= edges.bins(); s++) {
+            factor[s] = s;
+        }
+        for (int j = 0; j < n; j++) {
+            x[j] = 0.1f * j;
+            t[j] = 0.05f;
+            w[j] = 1f;
+        }
+        // |x - t| = 6e38 (beyond max float), 1e20 (its square beyond max float), 2e19
+        x[3] = 3e38f;
+        t[3] = -3e38f;
+        x[17] = 1e20f;
+        x[30] = -2e19f;
+        for (int j = 0; j < n; j++) {
+            f[j] = factor[deltaBins.slot(x[j], t[j], w[j])];
+        }
+        float[] grad = new float[n];
+        float[] gradH = new float[n];
+        double loss = FloatVectorKernels.asl1(x, 0, t, 0, f, mu, grad, 0, new float[n], n);
+        double lossH = FloatVectorKernels.asl1Harmonized(x, 0, t, 0, w, 0, deltaBins, factor, factor, mu, gradH, 0,
+                null, 0, new float[n], n);
+        double want = 0;
+        for (int j = 0; j < n; j++) {
+            double d = (double) x[j] - t[j];
+            double r = Math.sqrt(d * d + mu * mu);
+            want += f[j] * (r - mu);
+            assertEquals(f[j] * d / r, grad[j], 1e-6 * f[j], "asl1 gradient at " + j);
+            assertEquals(f[j] * d / r, gradH[j], 1e-6 * f[j], "asl1Harmonized gradient at " + j);
+        }
+        assertEquals(want, loss, 1e-6 * want);
+        assertEquals(want, lossH, 1e-6 * want);
+    }
+
+    @Test
     void asl1MatchesTheDefinitionsInFloat64() {
         assumeTrue(MODULE, "needs --add-modules jdk.incubator.vector");
         SplittableRandom rnd = new SplittableRandom(3);

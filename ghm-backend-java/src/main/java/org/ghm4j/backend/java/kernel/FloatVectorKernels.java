@@ -237,7 +237,10 @@ public final class FloatVectorKernels {
             d2.div(r.add(muF)).mul(fv).intoArray(terms, j);
         }
         double sum = MathKernels.sum(terms, 0, j);
-        for (; j < n; j++) {
+        // NaN: some |x - t| above 1.8e19, whose square overflows float32 (inf / inf): the block in float64
+        final int from = sum == sum ? j : 0;
+        sum = sum == sum ? sum : 0.0;
+        for (j = from; j < n; j++) {
             int s = bins.slot(x[xo + j], t[to + j], w[wo + j]);
             double f = factor[s];
             double d = (double) x[xo + j] - t[to + j];
@@ -372,7 +375,8 @@ public final class FloatVectorKernels {
      * Authentic Smooth L1 with per-element factors, the pass 2 of fused GHM-R, in float32, j < n:
      * d = x - t, r = sqrt(d^2 + mu^2), grad[go + j] = f[j] d / r (skipped when grad is null); returns
      * sum_j f[j] (r - mu), taken as d^2 / (r + mu), which does not cancel for |d| much below mu, and
-     * summed in float64 as {@link #sigmoidBce} does. The tail shorter than a vector runs in float64.
+     * summed in float64 as {@link #sigmoidBce} does. The tail shorter than a vector runs in float64, and
+     * so does the whole block when a |x - t| is beyond 1.8e19 (its float32 square overflows).
      */
     public static double asl1(float[] x, int xo, float[] t, int to, float[] f, double mu, float[] grad, int go,
                               float[] terms, int n) {
@@ -392,7 +396,10 @@ public final class FloatVectorKernels {
             loss.intoArray(terms, j);
         }
         double sum = MathKernels.sum(terms, 0, j);
-        for (; j < n; j++) {
+        // NaN: some |x - t| above 1.8e19, whose square overflows float32 (inf / inf): the block in float64
+        final int from = sum == sum ? j : 0;
+        sum = sum == sum ? sum : 0.0;
+        for (j = from; j < n; j++) {
             double d = (double) x[xo + j] - t[to + j];
             double r = Math.sqrt(d * d + mu * mu);
             sum += f[j] * (r - mu);
