@@ -915,7 +915,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
      * storing slots (with {@link VectorSupport#ENABLED} and {@link DeltaBins}); the rest of the block (a
      * tail shorter than a vector, or all of it without the kernels) is binned from the float64 g of D-3.
      * At a bad value the block is checked again in GHM-6 order ({@link #recordFirstBadAsl1}). The chunk's
-     * sum of label weights goes to {@code chunkExtra[4 c]}.
+     * sum of label weights goes to {@code chunkExtra[4 c]} (row weights: {@link #rowWeightSum}).
      */
     private void asl1FusedCounts(Elements e) {
         Vec.F32 pred32 = (Vec.F32) e.pred;
@@ -958,9 +958,12 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                 slotOf[b0 + j] = (short) slot;
                 slotCounts[(j & (Scratch.LANES - 1)) * slots + slot]++;
             }
-            if (e.weight != null) {
+            if (e.weight != null && e.perRow == 0) {
                 weightSum += MathKernels.sum(ws, 0, len);
             }
+        }
+        if (e.weight != null && e.perRow > 0) {
+            weightSum = rowWeightSum(e, b.rowWeight);
         }
         int base = e.c * Scratch.LANES * m;
         for (int lane = 0; lane < Scratch.LANES; lane++) {
@@ -969,6 +972,42 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             }
         }
         s.chunkExtra[e.c * 4] = weightSum;
+    }
+
+    /**
+     * The sum of the label weights of chunk e's elements [lo, hi) with float32 row weights w (rows of
+     * p = perRow elements), in float64: p * sum of w over the rows inside [lo, hi), plus w times the
+     * number of elements inside for a row cut by lo or hi. {@code rw}: scratch of {@link MathKernels#BLOCK}.
+     */
+    private static double rowWeightSum(Elements e, float[] rw) {
+        Vec.F32 w = (Vec.F32) e.weight;
+        long p = e.perRow;
+        long lo = e.lo;
+        long hi = e.hi;
+        if (hi == lo) {
+            return 0.0;
+        }
+        // rows [fullFrom, fullTo) lie wholly inside [lo, hi)
+        long fullFrom = (lo + p - 1) / p;
+        long fullTo = hi / p;
+        if (fullFrom > fullTo) {
+            // lo and hi inside one row
+            return (double) (hi - lo) * w.get((int) (lo / p));
+        }
+        double rows = 0.0;
+        for (long r0 = fullFrom; r0 < fullTo; r0 += MathKernels.BLOCK) {
+            int count = (int) Math.min(MathKernels.BLOCK, fullTo - r0);
+            w.get((int) r0, rw, count);
+            rows += MathKernels.sum(rw, 0, count);
+        }
+        double sum = p * rows;
+        if (lo < fullFrom * p) {
+            sum += (double) (fullFrom * p - lo) * w.get((int) (fullFrom - 1));
+        }
+        if (hi > fullTo * p) {
+            sum += (double) (hi - fullTo * p) * w.get((int) fullTo);
+        }
+        return sum;
     }
 
     /**

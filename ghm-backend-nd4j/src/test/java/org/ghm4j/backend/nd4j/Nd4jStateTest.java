@@ -264,8 +264,9 @@ class Nd4jStateTest {
             // more bins than DeltaBins takes: every slot from the float64 g
             GhmrConfig.builder().momentum(0).bins(40).mu(0.05).build(),
         };
-        // rows of 4 over four chunks; rows of 3, which do not line up with the blocks
-        int[][] shapes = {{50_000, 4}, {3001, 3}};
+        // rows of 4 over four chunks; rows of 3, which line up with neither the blocks nor the chunks; rows
+        // longer than a chunk
+        int[][] shapes = {{50_000, 4}, {30_001, 3}, {2, 70_000}};
         long seed = 21;
         for (GhmrConfig config : configs) {
             for (int[] shape : shapes) {
@@ -279,6 +280,13 @@ class Nd4jStateTest {
     private static void fusedGhmrCase(GhmrConfig config, int rows, int cols, Nd4jCrossBackendTest.Weights weights, long seed) {
         String where = config + " [" + rows + ", " + cols + "] weights=" + weights;
         float[][] b = Nd4jCrossBackendTest.batch(config, rows, cols, weights, new Random(seed));
+        // weights 0, 1, 2.5 and multiples of 0.25 up to 4 (their float64 sums are exact in any order), so
+        // that neighbouring rows differ: a row weight counted for the wrong row changes tot
+        Random wr = new Random(seed + 2000);
+        for (int i = 0; i < b[2].length; i++) {
+            int pick = wr.nextInt(10);
+            b[2][i] = pick == 0 ? 0f : pick == 1 ? 2.5f : pick < 6 ? 1f : 0.25f * (1 + wr.nextInt(16));
+        }
         boolean[][] straddled = nearEdgeDeltas(config, b[0], b[1], new Random(seed + 1000));
         for (int k = 1; k < config.bins(); k++) {
             assertTrue(straddled[0][k] && straddled[1][k], where + ": the inputs lie on both sides of edge " + k);
