@@ -1081,7 +1081,9 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
      * {@code chunkExtra[4 c]}, d = x - t, r = sqrt(d^2 + mu^2). With {@link VectorSupport#ENABLED} in float32
      * lanes (D-19): {@link FloatVectorKernels#asl1Harmonized} for a block marked
      * {@link FloatVectorKernels#SLOTS_LATER} (it finds the bins again), {@link FloatVectorKernels#asl1} from
-     * the stored slots otherwise; without, in float64 from the stored slots.
+     * the stored slots otherwise; without, in float64 from the stored slots ({@link #asl1Float64Block}).
+     * A block whose float32 loss is NaN (valid input: some d^2 overflowed float32, |x - t| > 1.8e19) is
+     * computed again in float64, its slots by {@link DeltaBins#slot}, as the element path would.
      *
      * @param gradScale   f per slot, length M + 1; not modified
      * @param gradScale32 gradScale rounded to float32; not modified
@@ -1094,9 +1096,6 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         Vec.F32 grad = (Vec.F32) e.grad;
         short[] slotOf = e.s.bins;
         double[][] kernel = MathKernels.blockBuffers();
-        double[] deriv = kernel[0];
-        double[] tw = kernel[1];
-        double[] l = kernel[2];
         float[][] floats = MathKernels.blockFloats();
         // per-element factors, then the block's weights
         float[] f = floats[0];
@@ -1108,51 +1107,38 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         float[] gradOut = grad == null ? null : g;
         float[] weightsBlock = weightsOut == null ? null : f;
         boolean vector = VectorSupport.ENABLED;
-        double mu2 = mu * mu;
-        double loss0 = 0.0;
-        double loss1 = 0.0;
+        double loss = 0.0;
         for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
             int len = Math.min(MathKernels.BLOCK, e.hi - b0);
             pred32.get(b0, xs, len);
             target32.get(b0, ts, len);
-            if (vector && slotOf[b0] == FloatVectorKernels.SLOTS_LATER) {
+            boolean slotsLater = vector && slotOf[b0] == FloatVectorKernels.SLOTS_LATER;
+            double part = Double.NaN;
+            if (slotsLater) {
                 labelWeightBlock(e, b0, len, b);
-                loss0 += FloatVectorKernels.asl1Harmonized(xs, 0, ts, 0, b.weight, 0, deltaBins, gradScale32,
+                part = FloatVectorKernels.asl1Harmonized(xs, 0, ts, 0, b.weight, 0, deltaBins, gradScale32,
                         betaAt32, mu, gradOut, 0, weightsBlock, 0, terms, len);
-            } else {
-                if (vector) {
+                if (part != part) {
+                    float[] ws = b.weight;
                     for (int j = 0; j < len; j++) {
-                        f[j] = gradScale32[slotOf[b0 + j]];
+                        slotOf[b0 + j] = (short) deltaBins.slot(xs[j], ts[j], ws[j]);
                     }
-                    loss0 += FloatVectorKernels.asl1(xs, 0, ts, 0, f, mu, gradOut, 0, terms, len);
-                } else {
-                    MathKernels.widen(xs, 0, deriv, len);
-                    MathKernels.widen(ts, 0, tw, len);
-                    for (int j = 0; j < len; j++) {
-                        double d = deriv[j] - tw[j];
-                        double r = Math.sqrt(d * d + mu2);
-                        l[j] = r - mu;
-                        deriv[j] = d / r;
-                    }
-                    int j = 0;
-                    for (; j + 1 < len; j += 2) {
-                        double f0 = gradScale[slotOf[b0 + j]];
-                        double f1 = gradScale[slotOf[b0 + j + 1]];
-                        loss0 += f0 * l[j];
-                        loss1 += f1 * l[j + 1];
-                        g[j] = (float) (f0 * deriv[j]);
-                        g[j + 1] = (float) (f1 * deriv[j + 1]);
-                    }
-                    if (j < len) {
-                        double f0 = gradScale[slotOf[b0 + j]];
-                        loss0 += f0 * l[j];
-                        g[j] = (float) (f0 * deriv[j]);
-                    }
+                    slotsLater = false;
                 }
-                if (weightsBlock != null) {
-                    for (int j = 0; j < len; j++) {
-                        weightsBlock[j] = betaAt32[slotOf[b0 + j]];
-                    }
+            } else if (vector) {
+                for (int j = 0; j < len; j++) {
+                    f[j] = gradScale32[slotOf[b0 + j]];
+                }
+                part = FloatVectorKernels.asl1(xs, 0, ts, 0, f, mu, gradOut, 0, terms, len);
+            }
+            if (part != part) {
+                // without the vector kernels, or a d^2 overflowed float32 in their lanes
+                part = asl1Float64Block(xs, ts, slotOf, b0, len, gradScale, kernel, g);
+            }
+            loss += part;
+            if (!slotsLater && weightsBlock != null) {
+                for (int j = 0; j < len; j++) {
+                    weightsBlock[j] = betaAt32[slotOf[b0 + j]];
                 }
             }
             if (grad != null) {
@@ -1162,7 +1148,45 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                 weightsOut.put(b0, weightsBlock, len);
             }
         }
-        e.s.chunkExtra[e.c * 4] = loss0 + loss1;
+        e.s.chunkExtra[e.c * 4] = loss;
+    }
+
+    /**
+     * GHM-R of block [b0, b0 + len) in float64 from the stored slots, f = gradScale[slot]: g[j] = f d / r
+     * (float32) and returns sum_j f (r - mu), d = xs[j] - ts[j], r = sqrt(d^2 + mu^2), in two partial
+     * sums. {@code kernel}: the thread's {@link MathKernels#blockBuffers()}, overwritten.
+     */
+    private double asl1Float64Block(float[] xs, float[] ts, short[] slotOf, int b0, int len, double[] gradScale,
+                                    double[][] kernel, float[] g) {
+        double[] deriv = kernel[0];
+        double[] tw = kernel[1];
+        double[] l = kernel[2];
+        double mu2 = mu * mu;
+        MathKernels.widen(xs, 0, deriv, len);
+        MathKernels.widen(ts, 0, tw, len);
+        for (int j = 0; j < len; j++) {
+            double d = deriv[j] - tw[j];
+            double r = Math.sqrt(d * d + mu2);
+            l[j] = r - mu;
+            deriv[j] = d / r;
+        }
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        int j = 0;
+        for (; j + 1 < len; j += 2) {
+            double f0 = gradScale[slotOf[b0 + j]];
+            double f1 = gradScale[slotOf[b0 + j + 1]];
+            loss0 += f0 * l[j];
+            loss1 += f1 * l[j + 1];
+            g[j] = (float) (f0 * deriv[j]);
+            g[j + 1] = (float) (f1 * deriv[j + 1]);
+        }
+        if (j < len) {
+            double f0 = gradScale[slotOf[b0 + j]];
+            loss0 += f0 * l[j];
+            g[j] = (float) (f0 * deriv[j]);
+        }
+        return loss0 + loss1;
     }
 
     /** An invalid element's outputs (pass 2 scales them by 0, which must not meet a stale NaN). */

@@ -295,6 +295,26 @@ class Nd4jStateTest {
         INDArray t = Nd4j.create(b[1], new long[] {rows, cols}, 'c');
         INDArray w = weights == Nd4jCrossBackendTest.Weights.NONE ? null
                 : Nd4j.create(b[2], weights == Nd4jCrossBackendTest.Weights.ROW ? new long[] {rows} : new long[] {rows, cols}, 'c');
+        LossOutput fused = assertFusedGhmrMatchesElementPath(config, x, t, w, where);
+
+        LossOutput none = new LossOutput();
+        BACKEND.loss(config.toBuilder().reduction(Reduction.NONE).build())
+                .compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), w == null ? null : Nd4jTensor.of(w)), none);
+        double sum = 0.0;
+        for (double l : doubles(none.elementLoss())) {
+            sum += l;
+        }
+        double expected = config.reduction() == Reduction.MEAN ? sum / fused.stats().tot() : sum;
+        assertEquals(expected, fused.loss(), 1e-6 * Math.abs(expected), where + ": sum of the NONE losses");
+    }
+
+    /**
+     * GHM-R of float32 x, t, w (w may be null) against the same values in float64 (the element path):
+     * counts and tot equal, loss and gradient within the float32 kernels' error, weights exactly. Returns
+     * the float32 call's output.
+     */
+    private static LossOutput assertFusedGhmrMatchesElementPath(GhmrConfig config, INDArray x, INDArray t, INDArray w,
+                                                                String where) {
         LossOutput fused = new LossOutput().withWeights();
         double loss = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t),
                 w == null ? null : Nd4jTensor.of(w)), fused);
@@ -321,16 +341,38 @@ class Nd4jStateTest {
         for (int i = 0; i < weightsOut.length; i++) {
             assertEquals((float) weights64[i], weightsOut[i], 0.0, where + ": weights " + i);
         }
+        return fused;
+    }
 
-        LossOutput none = new LossOutput();
-        BACKEND.loss(config.toBuilder().reduction(Reduction.NONE).build())
-                .compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), w == null ? null : Nd4jTensor.of(w)), none);
-        double sum = 0.0;
-        for (double l : doubles(none.elementLoss())) {
-            sum += l;
+    @Test
+    @DisplayName("fused GHM-R keeps the float64 results where (x - t)^2 overflows float32 (|x - t| > 1.8e19)")
+    void fusedGhmrKeepsFloat64ResultsWhereTheSquareOverflowsFloat32() {
+        GhmrConfig config = GhmrConfig.builder().momentum(0).build();
+        int n = 4 * 512;
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] w = new float[n];
+        Random r = new Random(4);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * 0.2);
+            t[i] = (float) (r.nextGaussian() * 0.2);
+            w[i] = r.nextInt(10) == 0 ? 0f : 1f;
         }
-        double expected = config.reduction() == Reduction.MEAN ? sum / fused.stats().tot() : sum;
-        assertEquals(expected, loss, 1e-6 * Math.abs(expected), where + ": sum of the NONE losses");
+        // block 0: x - t overflows float32; block 1: only d^2 does, once with weight 0 (both bins from |x - t|);
+        // block 2: d^2 overflows next to an |x - t| at an edge crossing (slots stored); block 3 ends on one
+        x[3] = 3e38f;
+        t[3] = -3e38f;
+        x[600] = 1e20f;
+        x[601] = -1e25f;
+        w[601] = 0f;
+        x[1100] = 2e19f;
+        double e1 = config.estimatorConfig().edges().edge(1);
+        x[1101] = (float) (e1 * Math.sqrt(config.mu() * config.mu() / (1.0 - e1 * e1)));
+        t[1101] = 0f;
+        x[n - 1] = -7e30f;
+        LossOutput out = assertFusedGhmrMatchesElementPath(config, Nd4j.create(x, new long[] {n / 4, 4}, 'c'),
+                Nd4j.create(t, new long[] {n / 4, 4}, 'c'), Nd4j.create(w, new long[] {n / 4, 4}, 'c'), "overflow");
+        assertTrue(Double.isFinite(out.loss()), "loss " + out.loss());
     }
 
     /**
