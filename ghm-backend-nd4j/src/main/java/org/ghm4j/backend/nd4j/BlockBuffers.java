@@ -15,6 +15,8 @@ final class BlockBuffers {
     final float[] target = new float[MathKernels.BLOCK];
     final double[] targetWide = new double[MathKernels.BLOCK];
     final float[] weight = new float[MathKernels.BLOCK];
+    /** The row weights of the rows a block touches (at most one per element). */
+    final float[] rowWeight = new float[MathKernels.BLOCK];
     /** Block indices of the elements left to the element path. */
     final int[] deferred = new int[MathKernels.BLOCK];
     /** dl/dx per element (0 for invalid elements). */

@@ -14,6 +14,7 @@ import org.ghm4j.api.state.BinStats;
 import org.ghm4j.api.tensor.DType;
 import org.ghm4j.api.tensor.Tensor;
 import org.ghm4j.backend.java.kernel.ChunkBody;
+import org.ghm4j.backend.java.kernel.DeltaBins;
 import org.ghm4j.backend.java.kernel.FloatVectorKernels;
 import org.ghm4j.backend.java.kernel.LogitBins;
 import org.ghm4j.backend.java.kernel.MathKernels;
@@ -41,6 +42,9 @@ import org.ghm4j.backend.java.kernel.Workers;
  * fused scheme instead: pass 1 only checks, bins and counts (hard targets without exp), and pass 2
  * computes l and dl/dx with the factors f_bin = lossWeight * beta_bin / tot known:
  * gradient = f dl/dx, loss = sum of f l per chunk, combined in chunk order ({@link #logitsFused}).
+ * GHM-R from float32 pred and target (label weights absent or float32; outputs float32) with a reduced
+ * loss runs the same fused scheme: pass 1 checks and counts ({@link #asl1FusedCounts}, bins from
+ * |x - t| by {@link DeltaBins} with the vector kernels), pass 2 computes l and dl/dx ({@link #asl1Fused}).
  * GHM-C: p = sigmoid(x), g = |p - t|, l = max(x, 0) - x t + log(1 + exp(-|x|)), dl/dx = p - t,
  * tot = max(#valid, 1). With probabilities: p given, g = |p - t|, pc = clip(p, 1e-7, 1 - 1e-7),
  * l = -(t log pc + (1 - t) log(1 - pc)), dl/dp = (pc - t) / (pc (1 - pc)) where p was not clipped,
@@ -66,6 +70,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     private final Reduction reduction;
     /** GHM-C bins of float32 logits with hard targets; null for probabilities and GHM-R. */
     private final LogitBins logitBins;
+    /** GHM-R bins from float32 |x - t| for the vector kernels; null for GHM-C and where they do not apply. */
+    private final DeltaBins deltaBins;
 
     Nd4jElementwiseLoss(Workers workers, GhmcConfig config) {
         super(workers, config);
@@ -75,6 +81,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         this.lossWeight = config.lossWeight();
         this.reduction = config.reduction();
         this.logitBins = kind == Kind.LOGITS ? new LogitBins(config.estimatorConfig().edges()) : null;
+        this.deltaBins = null;
     }
 
     Nd4jElementwiseLoss(Workers workers, GhmrConfig config) {
@@ -85,6 +92,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         this.lossWeight = config.lossWeight();
         this.reduction = config.reduction();
         this.logitBins = null;
+        this.deltaBins = DeltaBins.of(config.estimatorConfig().edges(), mu * mu);
     }
 
     @Override
@@ -126,8 +134,13 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         Vec weightsOut = weightsT == null ? null : s.write(weightsT, Scratch.OUT_WEIGHTS);
         Vec elementLoss = lossT == null ? null : s.write(lossT, Scratch.OUT_LOSS);
 
-        boolean fused = kind == Kind.LOGITS && elementLoss == null && (grad == null || grad instanceof Vec.F32)
-                && floatBlocks(pred, target, weight, perRow);
+        boolean fused = elementLoss == null && (grad == null || grad instanceof Vec.F32) && switch (kind) {
+            case LOGITS -> floatBlocks(pred, target, weight, perRow);
+            case ASL1 -> pred instanceof Vec.F32 && target instanceof Vec.F32
+                    && (weight == null || weight instanceof Vec.F32)
+                    && (weightsOut == null || weightsOut instanceof Vec.F32);
+            default -> false;
+        };
         s.bind(n, chunks, fused, pred, target, weight, perRow, grad, weightsOut, elementLoss);
         s.pass = 1;
         workers.run(chunks, s);
@@ -160,10 +173,14 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         double[] betaAt = s.binBeta;
         double[] gradScale = s.binScale;
         double[] lossScale = s.binLossScale;
+        float[] betaAt32 = s.binBeta32;
+        float[] gradScale32 = s.binScale32;
         for (int k = 0; k < bins; k++) {
             betaAt[k + 1] = beta[k];
             gradScale[k + 1] = beta[k] * factor;
             lossScale[k + 1] = beta[k] * lossWeight;
+            betaAt32[k + 1] = (float) betaAt[k + 1];
+            gradScale32[k + 1] = (float) gradScale[k + 1];
         }
         if (fused || grad != null || weightsOut != null || elementLoss != null) {
             s.pass = 2;
@@ -215,6 +232,9 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     final class Call extends Scratch implements ChunkBody {
         /** 1 or 2: the pass {@link #run} runs. */
         int pass;
+        /** {@code binBeta} and {@code binScale} rounded to float32 (index slot = bin + 1; 0 stays 0). */
+        final float[] binBeta32 = new float[Nd4jElementwiseLoss.this.bins + 1];
+        final float[] binScale32 = new float[Nd4jElementwiseLoss.this.bins + 1];
         private int n;
         private boolean fused;
         private Vec grad;
@@ -224,7 +244,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
 
         /**
          * Sets the call's inputs and outputs and readies the chunks' contexts (pass-1 state reset per
-         * chunk); {@code fused}: the call runs the fused scheme of GHM-C (see {@link #logits}).
+         * chunk); {@code fused}: the call runs the fused scheme (GHM-C: see {@link #logits}; GHM-R: see
+         * {@link #asl1FusedCounts}).
          */
         void bind(int n, int chunks, boolean fused, Vec pred, Vec target, Vec weight, int perRow, Vec grad,
                   Vec weightsOut, Vec elementLoss) {
@@ -236,7 +257,7 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             if (elements.length < chunks) {
                 Elements[] more = Arrays.copyOf(elements, chunks);
                 for (int c = elements.length; c < chunks; c++) {
-                    more[c] = new Elements(this);
+                    more[c] = new Elements(this, Nd4jElementwiseLoss.this.bins);
                 }
                 elements = more;
             }
@@ -264,10 +285,18 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
                 switch (kind) {
                     case LOGITS -> logits(e);
                     case PROBABILITIES -> probabilities(e);
-                    default -> asl1(e);
+                    default -> {
+                        if (e.fused) {
+                            asl1FusedCounts(e);
+                        } else {
+                            asl1(e);
+                        }
+                    }
                 }
-            } else if (fused) {
+            } else if (fused && kind == Kind.LOGITS) {
                 logitsFused(elements[c], binBeta, binScale, weightsOut);
+            } else if (fused) {
+                asl1Fused(elements[c], binScale, binScale32, binBeta32, (Vec.F32) weightsOut);
             } else {
                 pass2(this, c, n, binBeta, binScale, binLossScale, grad, weightsOut, elementLoss);
             }
@@ -281,6 +310,11 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
     private static final class Elements {
         final Scratch s;
         final double[] rowState = new double[2];
+        /**
+         * Fused GHM-R pass 1: R per lane and slot (slot = bin + 1, slot 0 counts the elements of weight 0),
+         * index lane * (M + 1) + slot; {@link FloatVectorKernels#asl1Counts} adds to lane 0.
+         */
+        final long[] slotCounts;
         int c;
         boolean fused;
         int lo;
@@ -292,8 +326,9 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
         Vec grad;
         Vec elementLoss;
 
-        Elements(Scratch s) {
+        Elements(Scratch s, int bins) {
             this.s = s;
+            this.slotCounts = new long[Scratch.LANES * (bins + 1)];
         }
     }
 
@@ -869,6 +904,289 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             }
         }
         s.chunkExtra[c * 4] = wsum;
+    }
+
+    /**
+     * Fused GHM-R pass 1 (float32 pred and target, label weights absent or float32) in blocks of
+     * {@link MathKernels#BLOCK} copied out of native memory: checks every value and counts R per bin,
+     * without l or dl/dx. {@code s.bins} gets the slot (bin + 1, 0 for weight 0) of every element, or
+     * {@link FloatVectorKernels#SLOTS_LATER} at a block's first element when
+     * {@link FloatVectorKernels#asl1Counts} counted the block's leading elements from |x - t| without
+     * storing slots (with {@link VectorSupport#ENABLED} and {@link DeltaBins}); the rest of the block (a
+     * tail shorter than a vector, or all of it without the kernels) is binned from the float64 g of D-3.
+     * At a bad value the block is checked again in GHM-6 order ({@link #recordFirstBadAsl1}). The chunk's
+     * sum of label weights goes to {@code chunkExtra[4 c]} (row weights: {@link #rowWeightSum}).
+     */
+    private void asl1FusedCounts(Elements e) {
+        Vec.F32 pred32 = (Vec.F32) e.pred;
+        Vec.F32 target32 = (Vec.F32) e.target;
+        Scratch s = e.s;
+        short[] slotOf = s.bins;
+        long[] slotCounts = e.slotCounts;
+        Arrays.fill(slotCounts, 0L);
+        int m = bins;
+        int slots = m + 1;
+        double mu2 = mu * mu;
+        boolean vector = VectorSupport.ENABLED && deltaBins != null;
+        double[] g = MathKernels.blockBuffers()[0];
+        BlockBuffers b = BlockBuffers.get();
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        float[] ws = b.weight;
+        double weightSum = 0.0;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            pred32.get(b0, xs, len);
+            target32.get(b0, ts, len);
+            labelWeightBlock(e, b0, len, b);
+            int done = vector
+                    ? FloatVectorKernels.asl1Counts(xs, 0, ts, 0, ws, 0, deltaBins, slotOf, b0, slotCounts, 0, len)
+                    : 0;
+            // a loop of its own, so that C2 vectorizes it; the same operations as asl1Block
+            for (int j = done; j < len; j++) {
+                double d = (double) xs[j] - ts[j];
+                g[j] = Math.abs(d) / Math.sqrt(d * d + mu2);
+            }
+            for (int j = done; j < len; j++) {
+                float wj = ws[j];
+                boolean finite = (Math.abs(xs[j]) <= Float.MAX_VALUE) & (Math.abs(ts[j]) <= Float.MAX_VALUE);
+                if (!(finite & wj >= 0f & wj <= Float.MAX_VALUE)) {
+                    recordFirstBadAsl1(e, b0, len);
+                    return;
+                }
+                int slot = wj > 0f ? 1 + Kernels.bin(g[j], edges, m) : 0;
+                slotOf[b0 + j] = (short) slot;
+                slotCounts[(j & (Scratch.LANES - 1)) * slots + slot]++;
+            }
+            if (e.weight != null && e.perRow == 0) {
+                weightSum += MathKernels.sum(ws, 0, len);
+            }
+        }
+        if (e.weight != null && e.perRow > 0) {
+            weightSum = rowWeightSum(e, b.rowWeight);
+        }
+        int base = e.c * Scratch.LANES * m;
+        for (int lane = 0; lane < Scratch.LANES; lane++) {
+            for (int k = 0; k < m; k++) {
+                s.chunkCounts[base + lane * m + k] = slotCounts[lane * slots + k + 1];
+            }
+        }
+        s.chunkExtra[e.c * 4] = weightSum;
+    }
+
+    /**
+     * The sum of the label weights of chunk e's elements [lo, hi) with float32 row weights w (rows of
+     * p = perRow elements), in float64: p * sum of w over the rows inside [lo, hi), plus w times the
+     * number of elements inside for a row cut by lo or hi. {@code rw}: scratch of {@link MathKernels#BLOCK}.
+     */
+    private static double rowWeightSum(Elements e, float[] rw) {
+        Vec.F32 w = (Vec.F32) e.weight;
+        long p = e.perRow;
+        long lo = e.lo;
+        long hi = e.hi;
+        if (hi == lo) {
+            return 0.0;
+        }
+        // rows [fullFrom, fullTo) lie wholly inside [lo, hi)
+        long fullFrom = (lo + p - 1) / p;
+        long fullTo = hi / p;
+        if (fullFrom > fullTo) {
+            // lo and hi inside one row
+            return (double) (hi - lo) * w.get((int) (lo / p));
+        }
+        double rows = 0.0;
+        for (long r0 = fullFrom; r0 < fullTo; r0 += MathKernels.BLOCK) {
+            int count = (int) Math.min(MathKernels.BLOCK, fullTo - r0);
+            w.get((int) r0, rw, count);
+            rows += MathKernels.sum(rw, 0, count);
+        }
+        double sum = p * rows;
+        if (lo < fullFrom * p) {
+            sum += (double) (fullFrom * p - lo) * w.get((int) (fullFrom - 1));
+        }
+        if (hi > fullTo * p) {
+            sum += (double) (hi - fullTo * p) * w.get((int) fullTo);
+        }
+        return sum;
+    }
+
+    /**
+     * The float32 label weights of elements [b0, b0 + len) into {@code b.weight}: 1 without weights, the
+     * element weights, or each element's row weight (rows of {@code perRow} elements), unchecked.
+     */
+    private static void labelWeightBlock(Elements e, int b0, int len, BlockBuffers b) {
+        float[] ws = b.weight;
+        Vec.F32 weight = (Vec.F32) e.weight;
+        int perRow = e.perRow;
+        if (weight == null) {
+            Arrays.fill(ws, 0, len, 1f);
+            return;
+        }
+        if (perRow == 0) {
+            weight.get(b0, ws, len);
+            return;
+        }
+        int row0 = b0 / perRow;
+        float[] rw = b.rowWeight;
+        weight.get(row0, rw, (b0 + len - 1) / perRow - row0 + 1);
+        if (perRow == 4 && (b0 & 3) == 0 && (len & 3) == 0) {
+            for (int r = 0, j = 0; j < len; r++, j += 4) {
+                float v = rw[r];
+                ws[j] = v;
+                ws[j + 1] = v;
+                ws[j + 2] = v;
+                ws[j + 3] = v;
+            }
+            return;
+        }
+        int col = b0 - row0 * perRow;
+        int r = 0;
+        for (int j = 0; j < len; j++) {
+            ws[j] = rw[r];
+            if (++col == perRow) {
+                col = 0;
+                r++;
+            }
+        }
+    }
+
+    /**
+     * Records the first bad value of block [b0, b0 + len) of chunk e as {@link #asl1} does: per element pred,
+     * target, then the label weight (a row weight at its row's first element in the block).
+     */
+    private static void recordFirstBadAsl1(Elements e, int b0, int len) {
+        double[] rowState = e.rowState;
+        rowState[0] = b0;
+        rowState[1] = 1.0;
+        for (int i = b0; i < b0 + len; i++) {
+            double x = e.pred.get(i);
+            if (!Kernels.finite(x)) {
+                Kernels.bad(e.s, e.c, PRED, i, x);
+                return;
+            }
+            double t = e.target.get(i);
+            if (!Kernels.finite(t)) {
+                Kernels.bad(e.s, e.c, TARGET, i, t);
+                return;
+            }
+            if (Double.isNaN(weightAt(e, i, rowState))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Fused GHM-R pass 2 over chunk e in blocks, with f = lossWeight beta / tot per slot (MEAN; 0 for slot 0):
+     * gradient = f d / r, weights = beta of the slot, and the chunk's loss sum_i f (r - mu) into
+     * {@code chunkExtra[4 c]}, d = x - t, r = sqrt(d^2 + mu^2). With {@link VectorSupport#ENABLED} in float32
+     * lanes (D-19): {@link FloatVectorKernels#asl1Harmonized} for a block marked
+     * {@link FloatVectorKernels#SLOTS_LATER} (it finds the bins again), {@link FloatVectorKernels#asl1} from
+     * the stored slots otherwise; without, in float64 from the stored slots ({@link #asl1Float64Block}).
+     * A block whose float32 loss is NaN (valid input: some d^2 overflowed float32, |x - t| > 1.8e19) is
+     * computed again in float64, its slots by {@link DeltaBins#slot}, as the element path would.
+     *
+     * @param gradScale   f per slot, length M + 1; not modified
+     * @param gradScale32 gradScale rounded to float32; not modified
+     * @param betaAt32    beta per slot in float32 (0 at slot 0); not modified
+     * @param weightsOut  the per-element weights output, or null
+     */
+    private void asl1Fused(Elements e, double[] gradScale, float[] gradScale32, float[] betaAt32, Vec.F32 weightsOut) {
+        Vec.F32 pred32 = (Vec.F32) e.pred;
+        Vec.F32 target32 = (Vec.F32) e.target;
+        Vec.F32 grad = (Vec.F32) e.grad;
+        short[] slotOf = e.s.bins;
+        double[][] kernel = MathKernels.blockBuffers();
+        float[][] floats = MathKernels.blockFloats();
+        // per-element factors, then the block's weights
+        float[] f = floats[0];
+        float[] terms = floats[1];
+        BlockBuffers b = BlockBuffers.get();
+        float[] xs = b.pred;
+        float[] ts = b.target;
+        float[] g = b.narrow;
+        float[] gradOut = grad == null ? null : g;
+        float[] weightsBlock = weightsOut == null ? null : f;
+        boolean vector = VectorSupport.ENABLED;
+        double loss = 0.0;
+        for (int b0 = e.lo; b0 < e.hi; b0 += MathKernels.BLOCK) {
+            int len = Math.min(MathKernels.BLOCK, e.hi - b0);
+            pred32.get(b0, xs, len);
+            target32.get(b0, ts, len);
+            boolean slotsLater = vector && slotOf[b0] == FloatVectorKernels.SLOTS_LATER;
+            double part = Double.NaN;
+            if (slotsLater) {
+                labelWeightBlock(e, b0, len, b);
+                part = FloatVectorKernels.asl1Harmonized(xs, 0, ts, 0, b.weight, 0, deltaBins, gradScale32,
+                        betaAt32, mu, gradOut, 0, weightsBlock, 0, terms, len);
+                if (part != part) {
+                    float[] ws = b.weight;
+                    for (int j = 0; j < len; j++) {
+                        slotOf[b0 + j] = (short) deltaBins.slot(xs[j], ts[j], ws[j]);
+                    }
+                    slotsLater = false;
+                }
+            } else if (vector) {
+                for (int j = 0; j < len; j++) {
+                    f[j] = gradScale32[slotOf[b0 + j]];
+                }
+                part = FloatVectorKernels.asl1(xs, 0, ts, 0, f, mu, gradOut, 0, terms, len);
+            }
+            if (part != part) {
+                // without the vector kernels, or a d^2 overflowed float32 in their lanes
+                part = asl1Float64Block(xs, ts, slotOf, b0, len, gradScale, kernel, g);
+            }
+            loss += part;
+            if (!slotsLater && weightsBlock != null) {
+                for (int j = 0; j < len; j++) {
+                    weightsBlock[j] = betaAt32[slotOf[b0 + j]];
+                }
+            }
+            if (grad != null) {
+                grad.put(b0, g, len);
+            }
+            if (weightsOut != null) {
+                weightsOut.put(b0, weightsBlock, len);
+            }
+        }
+        e.s.chunkExtra[e.c * 4] = loss;
+    }
+
+    /**
+     * GHM-R of block [b0, b0 + len) in float64 from the stored slots, f = gradScale[slot]: g[j] = f d / r
+     * (float32) and returns sum_j f (r - mu), d = xs[j] - ts[j], r = sqrt(d^2 + mu^2), in two partial
+     * sums. {@code kernel}: the thread's {@link MathKernels#blockBuffers()}, overwritten.
+     */
+    private double asl1Float64Block(float[] xs, float[] ts, short[] slotOf, int b0, int len, double[] gradScale,
+                                    double[][] kernel, float[] g) {
+        double[] deriv = kernel[0];
+        double[] tw = kernel[1];
+        double[] l = kernel[2];
+        double mu2 = mu * mu;
+        MathKernels.widen(xs, 0, deriv, len);
+        MathKernels.widen(ts, 0, tw, len);
+        for (int j = 0; j < len; j++) {
+            double d = deriv[j] - tw[j];
+            double r = Math.sqrt(d * d + mu2);
+            l[j] = r - mu;
+            deriv[j] = d / r;
+        }
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        int j = 0;
+        for (; j + 1 < len; j += 2) {
+            double f0 = gradScale[slotOf[b0 + j]];
+            double f1 = gradScale[slotOf[b0 + j + 1]];
+            loss0 += f0 * l[j];
+            loss1 += f1 * l[j + 1];
+            g[j] = (float) (f0 * deriv[j]);
+            g[j + 1] = (float) (f1 * deriv[j + 1]);
+        }
+        if (j < len) {
+            double f0 = gradScale[slotOf[b0 + j]];
+            loss0 += f0 * l[j];
+            g[j] = (float) (f0 * deriv[j]);
+        }
+        return loss0 + loss1;
     }
 
     /** An invalid element's outputs (pass 2 scales them by 0, which must not meet a stale NaN). */

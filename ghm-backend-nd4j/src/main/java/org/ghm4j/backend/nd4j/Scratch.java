@@ -44,7 +44,11 @@ class Scratch {
     private float[] heapFloats = new float[0];
     private double[] heapDoubles = new double[0];
 
-    /** Bin index of every element, -1 when the element is not counted. */
+    /**
+     * Bin index of every element, -1 when the element is not counted. Fused GHM-R stores slots instead
+     * (bin + 1, 0 when not counted), or {@code FloatVectorKernels.SLOTS_LATER} at the first element of a
+     * block whose slots its pass 2 finds again.
+     */
     short[] bins = new short[0];
     /**
      * Interleaved accumulator lanes per chunk: element i adds to lane i % LANES, which breaks the

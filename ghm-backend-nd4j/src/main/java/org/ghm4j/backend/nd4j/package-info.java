@@ -18,9 +18,11 @@
  * chunk order, so results do not depend on the thread count (DETERMINISTIC). ND4J's own histogram
  * ops are not used: they bin differently at the edges and are much slower.
  *
- * <p>Float32 arrays give float32 outputs, float64 arrays float64 outputs (all arithmetic is in
- * float64). Views and f-order arrays are copied into native scratch; heap and direct tensors are
- * copied into reused native arrays.
+ * <p>Float32 arrays give float32 outputs, float64 arrays float64 outputs. Arithmetic is in float64,
+ * except, with the Vector API module, the loss and gradient of GHM-C from float32 logits and of GHM-R
+ * from float32 deltas with a reduced loss (float32 lanes, D-19; bins and counts stay exact). Views and
+ * f-order arrays are copied into native scratch; heap and direct tensors are copied into reused native
+ * arrays.
  *
  * <p>The DL4J loss functions are in {@link org.ghm4j.backend.nd4j.dl4j}.
  */

@@ -133,6 +133,66 @@ class Nd4jBadInputTest {
     }
 
     @Test
+    @DisplayName("GHM-6.1 fused GHM-R (float32): row weight checked at its row's first element, also across a block boundary")
+    void fusedGhmrChecksRowWeightsInOrder() {
+        HarmonizedLoss loss = warmed(GhmrConfig.retinanet(), 4, 3);
+        // rows of 3: row 170 holds elements 510, 511 (block 0) and 512 (block 1)
+        float[] w = fill(400, 1f);
+        w[170] = -1f;
+        float[] x = fill(1200, 0.1f);
+        x[511] = Float.NaN;
+        InvalidInputException weight = refused(loss, LossInput.of(t(x, 400, 3), t(fill(1200, 0f), 400, 3), t(w, 400)));
+        assertEquals("[GHM-INPUT-RANGE] labelWeight[170] (flat index 170 of shape [400]) is -1.0, outside [0, +inf) "
+                + "(label weights are >= 0, D-7)", weight.getMessage());
+        x[510] = Float.POSITIVE_INFINITY;
+        InvalidInputException pred = refused(loss, LossInput.of(t(x, 400, 3), t(fill(1200, 0f), 400, 3), t(w, 400)));
+        assertEquals("[GHM-INPUT-NONFINITE] pred[170, 0] (flat index 510 of shape [400, 3]) is Infinity; every element "
+                + "must be finite (GHM-6.1)", pred.getMessage());
+    }
+
+    @Test
+    @DisplayName("GHM-6.1, D-7 fused GHM-R (float32) reports the same first bad value as the float64 element path")
+    void fusedGhmrReportsTheFirstBadValueAsTheElementPath() {
+        java.util.Random r = new java.util.Random(5);
+        float[] bad = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -1f};
+        for (int trial = 0; trial < 60; trial++) {
+            int cols = 3 + trial % 2;
+            int rows = 200 + r.nextInt(300);
+            int n = rows * cols;
+            int weights = trial % 3;  // none, per row, per element
+            float[] x = new float[n];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (float) (r.nextGaussian() * 0.2);
+                y[i] = (float) (r.nextGaussian() * 0.2);
+            }
+            float[] w = weights == 0 ? null : new float[weights == 1 ? rows : n];
+            if (w != null) {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = r.nextInt(5) == 0 ? 0f : 1f;
+                }
+            }
+            for (int b = 1 + r.nextInt(3); b > 0; b--) {
+                int arg = r.nextInt(w == null ? 2 : 3);
+                float[] a = arg == 0 ? x : arg == 1 ? y : w;
+                // -1 is bad only as a weight
+                a[r.nextInt(a.length)] = bad[r.nextInt(arg == 2 ? 4 : 3)];
+            }
+            long[] wShape = weights == 1 ? new long[] {rows} : new long[] {rows, cols};
+            HarmonizedLoss loss = warmed(GhmrConfig.retinanet(), 4, 3);
+            InvalidInputException fused = refused(loss, LossInput.of(t(x, rows, cols), t(y, rows, cols),
+                    w == null ? null : t(w, wShape)));
+            InvalidInputException elements = refused(loss, LossInput.of(f64(x, rows, cols), f64(y, rows, cols),
+                    w == null ? null : f64(w, wShape)));
+            assertEquals(elements.getMessage(), fused.getMessage(), "trial " + trial);
+        }
+    }
+
+    static Nd4jTensor f64(float[] values, long... shape) {
+        return Nd4jTensor.of(Nd4j.create(values, shape, 'c').castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE));
+    }
+
+    @Test
     @DisplayName("GHM-6.3 probabilities outside [0, 1]")
     void probabilitiesOutsideUnitInterval() {
         HarmonizedLoss loss = warmed(GhmcConfig.builder().input(InputKind.PROBABILITIES).build(), 2, 2);

@@ -256,6 +256,158 @@ class Nd4jStateTest {
     }
 
     @Test
+    @DisplayName("fused GHM-R (float32, MEAN and SUM) agrees with the element path (float64) and with NONE, |x - t| at the edge crossings")
+    void fusedGhmrAgreesWithElementPath() {
+        GhmrConfig[] configs = {
+            GhmrConfig.builder().momentum(0).lossWeight(10).build(),
+            GhmrConfig.builder().momentum(0).lossWeight(0.5).reduction(Reduction.SUM).build(),
+            // more bins than DeltaBins takes: every slot from the float64 g
+            GhmrConfig.builder().momentum(0).bins(40).mu(0.05).build(),
+        };
+        // rows of 4 over four chunks; rows of 3, which line up with neither the blocks nor the chunks; rows
+        // longer than a chunk
+        int[][] shapes = {{50_000, 4}, {30_001, 3}, {2, 70_000}};
+        long seed = 21;
+        for (GhmrConfig config : configs) {
+            for (int[] shape : shapes) {
+                for (Nd4jCrossBackendTest.Weights weights : Nd4jCrossBackendTest.Weights.values()) {
+                    fusedGhmrCase(config, shape[0], shape[1], weights, seed++);
+                }
+            }
+        }
+    }
+
+    private static void fusedGhmrCase(GhmrConfig config, int rows, int cols, Nd4jCrossBackendTest.Weights weights, long seed) {
+        String where = config + " [" + rows + ", " + cols + "] weights=" + weights;
+        float[][] b = Nd4jCrossBackendTest.batch(config, rows, cols, weights, new Random(seed));
+        // weights 0, 1, 2.5 and multiples of 0.25 up to 4 (their float64 sums are exact in any order), so
+        // that neighbouring rows differ: a row weight counted for the wrong row changes tot
+        Random wr = new Random(seed + 2000);
+        for (int i = 0; i < b[2].length; i++) {
+            int pick = wr.nextInt(10);
+            b[2][i] = pick == 0 ? 0f : pick == 1 ? 2.5f : pick < 6 ? 1f : 0.25f * (1 + wr.nextInt(16));
+        }
+        boolean[][] straddled = nearEdgeDeltas(config, b[0], b[1], new Random(seed + 1000));
+        for (int k = 1; k < config.bins(); k++) {
+            assertTrue(straddled[0][k] && straddled[1][k], where + ": the inputs lie on both sides of edge " + k);
+        }
+        INDArray x = Nd4j.create(b[0], new long[] {rows, cols}, 'c');
+        INDArray t = Nd4j.create(b[1], new long[] {rows, cols}, 'c');
+        INDArray w = weights == Nd4jCrossBackendTest.Weights.NONE ? null
+                : Nd4j.create(b[2], weights == Nd4jCrossBackendTest.Weights.ROW ? new long[] {rows} : new long[] {rows, cols}, 'c');
+        LossOutput fused = assertFusedGhmrMatchesElementPath(config, x, t, w, where);
+
+        LossOutput none = new LossOutput();
+        BACKEND.loss(config.toBuilder().reduction(Reduction.NONE).build())
+                .compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t), w == null ? null : Nd4jTensor.of(w)), none);
+        double sum = 0.0;
+        for (double l : doubles(none.elementLoss())) {
+            sum += l;
+        }
+        double expected = config.reduction() == Reduction.MEAN ? sum / fused.stats().tot() : sum;
+        assertEquals(expected, fused.loss(), 1e-6 * Math.abs(expected), where + ": sum of the NONE losses");
+    }
+
+    /**
+     * GHM-R of float32 x, t, w (w may be null) against the same values in float64 (the element path):
+     * counts and tot equal, loss and gradient within the float32 kernels' error, weights exactly. Returns
+     * the float32 call's output.
+     */
+    private static LossOutput assertFusedGhmrMatchesElementPath(GhmrConfig config, INDArray x, INDArray t, INDArray w,
+                                                                String where) {
+        LossOutput fused = new LossOutput().withWeights();
+        double loss = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x), Nd4jTensor.of(t),
+                w == null ? null : Nd4jTensor.of(w)), fused);
+
+        LossOutput elements = new LossOutput().withWeights();
+        double loss64 = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)),
+                Nd4jTensor.of(t.castTo(DataType.DOUBLE)), w == null ? null : Nd4jTensor.of(w.castTo(DataType.DOUBLE))), elements);
+        assertArrayEquals(elements.stats().counts(), fused.stats().counts(), where + ": counts");
+        assertEquals(elements.stats().tot(), fused.stats().tot(), 0.0, where + ": tot");
+        assertEquals(loss64, loss, FUSED_RTOL * Math.abs(loss64), where + ": loss");
+        double[] grad = doubles(fused.gradient());
+        double[] grad64 = doubles(elements.gradient());
+        double gradMax = 0.0;
+        for (double v : grad64) {
+            gradMax = Math.max(gradMax, Math.abs(v));
+        }
+        for (int i = 0; i < grad.length; i++) {
+            // float32 kernels: x - t, r and d / r each rounded to float32 (D-19)
+            double tol = VectorSupport.ENABLED ? 1e-6 * Math.abs(grad64[i]) + 1e-9 * gradMax : Math.ulp((float) grad64[i]);
+            assertEquals(grad64[i], grad[i], tol, where + ": gradient " + i);
+        }
+        double[] weightsOut = doubles(fused.weights());
+        double[] weights64 = doubles(elements.weights());
+        for (int i = 0; i < weightsOut.length; i++) {
+            assertEquals((float) weights64[i], weightsOut[i], 0.0, where + ": weights " + i);
+        }
+        return fused;
+    }
+
+    @Test
+    @DisplayName("fused GHM-R keeps the float64 results where (x - t)^2 overflows float32 (|x - t| > 1.8e19)")
+    void fusedGhmrKeepsFloat64ResultsWhereTheSquareOverflowsFloat32() {
+        GhmrConfig config = GhmrConfig.builder().momentum(0).build();
+        int n = 4 * 512;
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] w = new float[n];
+        Random r = new Random(4);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * 0.2);
+            t[i] = (float) (r.nextGaussian() * 0.2);
+            w[i] = r.nextInt(10) == 0 ? 0f : 1f;
+        }
+        // block 0: x - t overflows float32; block 1: only d^2 does, once with weight 0 (both bins from |x - t|);
+        // block 2: d^2 overflows next to an |x - t| at an edge crossing (slots stored); block 3 ends on one
+        x[3] = 3e38f;
+        t[3] = -3e38f;
+        x[600] = 1e20f;
+        x[601] = -1e25f;
+        w[601] = 0f;
+        x[1100] = 2e19f;
+        double e1 = config.estimatorConfig().edges().edge(1);
+        x[1101] = (float) (e1 * Math.sqrt(config.mu() * config.mu() / (1.0 - e1 * e1)));
+        t[1101] = 0f;
+        x[n - 1] = -7e30f;
+        LossOutput out = assertFusedGhmrMatchesElementPath(config, Nd4j.create(x, new long[] {n / 4, 4}, 'c'),
+                Nd4j.create(t, new long[] {n / 4, 4}, 'c'), Nd4j.create(w, new long[] {n / 4, 4}, 'c'), "overflow");
+        assertTrue(Double.isFinite(out.loss()), "loss " + out.loss());
+    }
+
+    /**
+     * Moves x (with t = 0) of part of the blocks of 512 elements to where g crosses an inner edge e_k, at
+     * a_k = e_k sqrt(mu^2 / (1 - e_k^2)): every third block within 40 float32 steps of a_k (the kernels'
+     * guard bands: their exact fallback), the next within 80 to 300 steps (their bounds). Returns, per
+     * side (0: below, 1: at or above) and edge k, whether an element lies there by the float64 g of D-3.
+     */
+    private static boolean[][] nearEdgeDeltas(GhmrConfig config, float[] x, float[] t, Random r) {
+        int inner = config.bins() - 1;
+        double mu = config.mu();
+        float[] crossing = new float[inner + 1];
+        double[] edge = new double[inner + 1];
+        for (int k = 1; k <= inner; k++) {
+            edge[k] = config.estimatorConfig().edges().edge(k);
+            crossing[k] = (float) (edge[k] * Math.sqrt(mu * mu / (1.0 - edge[k] * edge[k])));
+        }
+        boolean[][] side = new boolean[2][inner + 1];
+        for (int i = 0; i < x.length; i++) {
+            int block = i / 512;
+            if (block % 3 == 0 || r.nextInt(4) == 0) {
+                continue;
+            }
+            int k = 1 + r.nextInt(inner);
+            int steps = block % 3 == 1 ? r.nextInt(81) - 40 : (80 + r.nextInt(221)) * (r.nextBoolean() ? 1 : -1);
+            float a = Float.intBitsToFloat(Float.floatToRawIntBits(crossing[k]) + steps);
+            x[i] = r.nextBoolean() ? a : -a;
+            t[i] = 0f;
+            double g = a / Math.sqrt((double) a * a + mu * mu);
+            side[g >= edge[k] ? 1 : 0][k] = true;
+        }
+        return side;
+    }
+
+    @Test
     @DisplayName("outputs are native arrays allocated once and reused; views, f-order, float64 and heap inputs agree")
     void outputsAreReusedAndInputFormsAgree() {
         GhmcConfig config = GhmcConfig.builder().momentum(0).build();
