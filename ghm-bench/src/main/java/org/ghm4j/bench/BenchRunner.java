@@ -29,10 +29,18 @@ public final class BenchRunner {
         }
     }
 
+    /** Warm-up rounds of one second: at least this many... */
+    static final int MIN_WARMUP_ROUNDS = 3;
+    /** ...and at most this many. */
+    static final int MAX_WARMUP_ROUNDS = 12;
+
     /**
      * Times {@code workload} on {@code backend}, with the inputs in the backend's own memory
-     * ({@link GhmBackend#adopt}, e.g. INDArrays for ND4J): untimed calls until the JIT has settled (at least
-     * {@code warmup} calls and at least 2 seconds), then {@code repeat} timed ones.
+     * ({@link GhmBackend#adopt}, e.g. INDArrays for ND4J): untimed calls until the JIT has settled, then
+     * {@code repeat} timed ones. Settled: at least {@code warmup} calls and {@link #MIN_WARMUP_ROUNDS}
+     * rounds of one second, then until a round's median call is no more than 2% faster than the best
+     * round before it (at most {@link #MAX_WARMUP_ROUNDS} rounds). On a 2-core machine C2 needs several
+     * seconds for the vector kernels while the benchmark keeps both cores busy.
      */
     public static Result run(GhmBackend backend, int threads, Workload workload, int elements, int warmup, int repeat) {
         LossInput heap = workload.batch(elements, 42L);
@@ -40,9 +48,29 @@ public final class BenchRunner {
                 backend.adopt(heap.labelWeight()));
         HarmonizedLoss loss = backend.loss(workload.config());
         LossOutput output = new LossOutput();
-        long warmEnd = System.nanoTime() + 2_000_000_000L;
-        for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
-            loss.compute(input, output);
+        double best = Double.POSITIVE_INFINITY;
+        int calls = 0;
+        for (int round = 0; round < MAX_WARMUP_ROUNDS; round++) {
+            double[] times = new double[64];
+            int n = 0;
+            long end = System.nanoTime() + 1_000_000_000L;
+            for (long now = System.nanoTime(); now < end || n == 0; ) {
+                loss.compute(input, output);
+                long after = System.nanoTime();
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, 2 * n);
+                }
+                times[n++] = after - now;
+                now = after;
+            }
+            calls += n;
+            Arrays.sort(times, 0, n);
+            double median = times[n / 2];
+            boolean settled = round + 1 >= MIN_WARMUP_ROUNDS && calls >= warmup && median >= 0.98 * best;
+            best = Math.min(best, median);
+            if (settled) {
+                break;
+            }
         }
         double[] seconds = new double[repeat];
         for (int i = 0; i < repeat; i++) {
