@@ -1081,9 +1081,8 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
      * {@code chunkExtra[4 c]}, d = x - t, r = sqrt(d^2 + mu^2). With {@link VectorSupport#ENABLED} in float32
      * lanes (D-19): {@link FloatVectorKernels#asl1Harmonized} for a block marked
      * {@link FloatVectorKernels#SLOTS_LATER} (it finds the bins again), {@link FloatVectorKernels#asl1} from
-     * the stored slots otherwise; without, in float64 from the stored slots ({@link #asl1Float64Block}).
-     * A block whose float32 loss is NaN (valid input: some d^2 overflowed float32, |x - t| > 1.8e19) is
-     * computed again in float64, its slots by {@link DeltaBins#slot}, as the element path would.
+     * the stored slots otherwise (both take a block whose d^2 overflows float32 in float64); without, in
+     * float64 from the stored slots ({@link #asl1Float64Block}).
      *
      * @param gradScale   f per slot, length M + 1; not modified
      * @param gradScale32 gradScale rounded to float32; not modified
@@ -1113,29 +1112,18 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
             pred32.get(b0, xs, len);
             target32.get(b0, ts, len);
             boolean slotsLater = vector && slotOf[b0] == FloatVectorKernels.SLOTS_LATER;
-            double part = Double.NaN;
             if (slotsLater) {
                 labelWeightBlock(e, b0, len, b);
-                part = FloatVectorKernels.asl1Harmonized(xs, 0, ts, 0, b.weight, 0, deltaBins, gradScale32,
+                loss += FloatVectorKernels.asl1Harmonized(xs, 0, ts, 0, b.weight, 0, deltaBins, gradScale32,
                         betaAt32, mu, gradOut, 0, weightsBlock, 0, terms, len);
-                if (part != part) {
-                    float[] ws = b.weight;
-                    for (int j = 0; j < len; j++) {
-                        slotOf[b0 + j] = (short) deltaBins.slot(xs[j], ts[j], ws[j]);
-                    }
-                    slotsLater = false;
-                }
             } else if (vector) {
                 for (int j = 0; j < len; j++) {
                     f[j] = gradScale32[slotOf[b0 + j]];
                 }
-                part = FloatVectorKernels.asl1(xs, 0, ts, 0, f, mu, gradOut, 0, terms, len);
+                loss += FloatVectorKernels.asl1(xs, 0, ts, 0, f, mu, gradOut, 0, terms, len);
+            } else {
+                loss += asl1Float64Block(xs, ts, slotOf, b0, len, gradScale, kernel, g);
             }
-            if (part != part) {
-                // without the vector kernels, or a d^2 overflowed float32 in their lanes
-                part = asl1Float64Block(xs, ts, slotOf, b0, len, gradScale, kernel, g);
-            }
-            loss += part;
             if (!slotsLater && weightsBlock != null) {
                 for (int j = 0; j < len; j++) {
                     weightsBlock[j] = betaAt32[slotOf[b0 + j]];
