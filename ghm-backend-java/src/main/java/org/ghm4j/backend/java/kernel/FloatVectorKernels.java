@@ -9,10 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Block kernels on the incubating Vector API (D-19): loss and derivative of GHM-C and GHM-R in float32,
  * 8 or more lanes at a time, with relative error below 1e-6 (the tests bound it against StrictMath) and
- * sums in float64; GHM-R's bins from float32 bounds on |x - t| ({@link DeltaBins}), exact. Use only when {@link VectorSupport#ENABLED}:
- * loading this class without the module {@code jdk.incubator.vector} fails. Every vector stays local to
- * one method: a vector passed to or returned from a call that C2 does not inline is boxed, an object per
- * operation.
+ * sums in float64; exact bins and counts without g: GHM-C's zero-target logits against the thresholds of
+ * {@link LogitBins}, GHM-R's |x - t| against the bounds of {@link DeltaBins}. Counts come from sign bits
+ * summed in int lanes ({@code VectorMask.trueCount} is slow on Java 17). Use only when
+ * {@link VectorSupport#ENABLED}: loading this class without the module {@code jdk.incubator.vector}
+ * fails. Every vector stays local to one method: a vector passed to or returned from a call that C2 does
+ * not inline is boxed, an object per operation.
  */
 public final class FloatVectorKernels {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -202,7 +204,8 @@ public final class FloatVectorKernels {
      * each element, 0 when w == 0, else 1 + #{k: a >= hi_k}, f = factor[s] by one blend per inner
      * edge, then as {@link #asl1}: grad[go + j] = f d / r (skipped when grad is null) and the returned
      * sum of f (r - mu). Writes betaOut[bo + j] = beta[s] when betaOut is not null. The tail shorter
-     * than a vector runs in float64, binned by {@link DeltaBins#slot}.
+     * than a vector runs in float64, binned by {@link DeltaBins#slot}; so does the whole block when a
+     * |x - t| is beyond 1.8e19 (its float32 square overflows, and the loss turns NaN).
      */
     public static double asl1Harmonized(float[] x, int xo, float[] t, int to, float[] w, int wo, DeltaBins bins,
                                         float[] factor, float[] beta, double mu, float[] grad, int go,

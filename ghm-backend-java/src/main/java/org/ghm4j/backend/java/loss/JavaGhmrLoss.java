@@ -11,7 +11,9 @@ import org.ghm4j.backend.java.kernel.Workers;
 /**
  * GHM-R with Authentic Smooth L1 (GHM-4): d = x - t, l = sqrt(d^2 + mu^2) - mu,
  * g = |d| / sqrt(d^2 + mu^2), raw derivative d / sqrt(d^2 + mu^2), each computed literally in float64
- * (one rounding per operation, as the ND4J backend and the reference do); tot = sum of the label weights.
+ * (one rounding per operation, as the ND4J backend and the reference do), or, for a reduced loss with
+ * the vector kernels, l and the derivative in float32 and the bins from |x - t| (D-19);
+ * tot = sum of the label weights.
  */
 final class JavaGhmrLoss extends AbstractJavaLoss {
     private static final Call.RangeRules RULES = new Call.RangeRules("pred", "(-inf, inf)", "GHM-6.1",
@@ -156,9 +158,10 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
     /**
      * Fused pass 2, per block: with {@link VectorSupport#ENABLED} loss and f * derivative in float32,
      * with the bins found again from |x - t| by {@link FloatVectorKernels#asl1Harmonized} when pass 1
-     * did not store the slots, else by {@link FloatVectorKernels#asl1} from the slots; else a vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu
-     * and the raw derivative d / sqrt(d^2 + mu^2), then per element f = factor of its slot:
-     * loss += f l, gradient = f * derivative (slot 0 has factor 0).
+     * did not store the slots, else by {@link FloatVectorKernels#asl1} from the slots; else a
+     * vectorized float64 loop gives the loss sqrt(d^2 + mu^2) - mu and the raw derivative
+     * d / sqrt(d^2 + mu^2), then per element f = factor of its slot: loss += f l,
+     * gradient = f * derivative (slot 0 has factor 0).
      */
     @Override
     void pass2Fused(Call c, int chunk, Factors factors, float[] weightsArr, int weightsOff) {
