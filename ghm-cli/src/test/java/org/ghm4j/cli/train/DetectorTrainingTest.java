@@ -1,17 +1,18 @@
 package org.ghm4j.cli.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.BitSet;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.ghm4j.backend.nd4j.dl4j.GhmLossFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
@@ -21,9 +22,20 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * state), falls; the positive anchors' probability of their class rises and the mean BCE over the
  * valid (anchor, class) elements falls. For focal and BCE (Smooth L1 boxes) the mean |error| of the
  * positives' deltas falls as well. For GHM-R that last check does not hold on this batch: its
- * delta error stays flat (1.134 -> 1.137) and its GHM-R value rises (0.59 -> 0.74) while the total
- * loss falls through the class branch;
- * see docs/training.md. No accuracy thresholds.
+ * delta error does not fall (seen: 1.134 -> 1.137, 1.134 -> 1.204) and its GHM-R value rises
+ * (0.59 -> 0.74, 0.59 -> 0.80) while the classification part falls; see docs/training.md. No
+ * accuracy thresholds.
+ *
+ * <p>The GHM numbers after training are a function of the seed, but not of the seed alone: the
+ * trajectory is so sensitive to rounding (an element that moves across a bin edge changes the
+ * weights of its whole bin) that a last-bit change of the first loss gives another loss after 40
+ * iterations in the first digit. They also depend on the version of the GHM kernels, on which kernels
+ * run ({@code -Dghm.vector=false}: float64 instead of float32) and on ND4J's native thread counts,
+ * which ND4J fixes at start-up from {@code OMP_NUM_THREADS} or the number of cores (the pom pins
+ * {@code OMP_NUM_THREADS} for these tests; {@code Nd4j.getEnvironment().setMaxThreads} does not
+ * change them in ND4J 1.0.0-M2.1). Focal and BCE move only in the third or fourth digit.
+ * {@link #ghmRunIsAFunctionOfTheSeedInOneJvm} checks what does hold: in one JVM, two runs agree bit
+ * for bit.
  */
 class DetectorTrainingTest {
     private static final int ITERATIONS = 40;
@@ -31,8 +43,6 @@ class DetectorTrainingTest {
     @BeforeAll
     static void quiet() {
         System.setProperty("org.bytedeco.javacpp.logger", "slf4j");
-        Nd4j.getEnvironment().setMaxThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
     }
 
     @Test
@@ -108,6 +118,52 @@ class DetectorTrainingTest {
         if (kind != LossKind.GHM) {
             assertTrue(after[1] < before[1], report);
         }
+    }
+
+    /**
+     * Two GHM runs on fresh networks in one JVM, one after the other: the same score at every iteration
+     * and the same EMA states, bit for bit (nothing is carried over through the adapters' shared
+     * backend or other global state). Scoring with the trained loss functions previews: it leaves their
+     * state alone, so the before and after yardsticks do not depend on the order of the calls.
+     */
+    @Test
+    void ghmRunIsAFunctionOfTheSeedInOneJvm() {
+        GhmRun first = ghmRun(10);
+        GhmRun second = ghmRun(10);
+        assertArrayEquals(first.scores(), second.scores());
+        assertArrayEquals(first.clsState(), second.clsState());
+        assertArrayEquals(first.boxState(), second.boxState());
+        assertEquals(first.lossBefore(), second.lossBefore(), 0.0);
+        assertEquals(first.lossAfter(), second.lossAfter(), 0.0);
+    }
+
+    private record GhmRun(double[] scores, byte[] clsState, byte[] boxState, double lossBefore, double lossAfter) {
+    }
+
+    private static GhmRun ghmRun(int iterations) {
+        ShapesDataset data = new ShapesDataset(64, 4, 8, 4, 5);
+        Trainer trainer = new Trainer(new Trainer.Settings(data, iterations, 4, 1e-3, 5));
+        ComputationGraph net = trainer.network(LossKind.GHM);
+        Trainer.Batch batch = trainer.batch(ShapesDataset.Split.TRAIN, new int[] {0, 1, 2, 3});
+        INDArray[] initial = net.output(false, batch.images());
+        double[] scores = new double[iterations];
+        for (int i = 0; i < iterations; i++) {
+            net.fit(batch.dataSet());
+            scores[i] = net.score();
+        }
+        INDArray[] trained = net.output(false, batch.images());
+        GhmLossFunction cls = (GhmLossFunction) ((LossLayer) net.getLayer("cls").conf().getLayer()).getLossFn();
+        GhmLossFunction box = (GhmLossFunction) ((LossLayer) net.getLayer("box").conf().getLayer()).getLossFn();
+        byte[] clsState = cls.snapshot().toBytes();
+        byte[] boxState = box.snapshot().toBytes();
+        // after first, then before, then both again
+        double lossAfter = loss(net, trained, batch);
+        double lossBefore = loss(net, initial, batch);
+        assertEquals(lossBefore, loss(net, initial, batch), 0.0);
+        assertEquals(lossAfter, loss(net, trained, batch), 0.0);
+        assertArrayEquals(clsState, cls.snapshot().toBytes(), "scoring moved the GHM-C state");
+        assertArrayEquals(boxState, box.snapshot().toBytes(), "scoring moved the GHM-R state");
+        return new GhmRun(scores, clsState, boxState, lossBefore, lossAfter);
     }
 
     private static double part(ComputationGraph net, INDArray[] out, Trainer.Batch b, int which) {
