@@ -1141,40 +1141,19 @@ final class Nd4jElementwiseLoss extends AbstractNd4jLoss<Nd4jElementwiseLoss.Cal
 
     /**
      * GHM-R of block [b0, b0 + len) in float64 from the stored slots, f = gradScale[slot]: g[j] = f d / r
-     * (float32) and returns sum_j f (r - mu), d = xs[j] - ts[j], r = sqrt(d^2 + mu^2), in two partial
-     * sums. {@code kernel}: the thread's {@link MathKernels#blockBuffers()}, overwritten.
+     * (float32) and returns sum_j f (r - mu), d = xs[j] - ts[j], r = sqrt(d^2 + mu^2)
+     * ({@link MathKernels#asl1LossBlock}, {@link MathKernels#scaleBlock}). {@code kernel}: the thread's
+     * {@link MathKernels#blockBuffers()}, overwritten.
      */
     private double asl1Float64Block(float[] xs, float[] ts, short[] slotOf, int b0, int len, double[] gradScale,
                                     double[][] kernel, float[] g) {
         double[] deriv = kernel[0];
         double[] tw = kernel[1];
         double[] l = kernel[2];
-        double mu2 = mu * mu;
         MathKernels.widen(xs, 0, deriv, len);
         MathKernels.widen(ts, 0, tw, len);
-        for (int j = 0; j < len; j++) {
-            double d = deriv[j] - tw[j];
-            double r = Math.sqrt(d * d + mu2);
-            l[j] = r - mu;
-            deriv[j] = d / r;
-        }
-        double loss0 = 0.0;
-        double loss1 = 0.0;
-        int j = 0;
-        for (; j + 1 < len; j += 2) {
-            double f0 = gradScale[slotOf[b0 + j]];
-            double f1 = gradScale[slotOf[b0 + j + 1]];
-            loss0 += f0 * l[j];
-            loss1 += f1 * l[j + 1];
-            g[j] = (float) (f0 * deriv[j]);
-            g[j + 1] = (float) (f1 * deriv[j + 1]);
-        }
-        if (j < len) {
-            double f0 = gradScale[slotOf[b0 + j]];
-            loss0 += f0 * l[j];
-            g[j] = (float) (f0 * deriv[j]);
-        }
-        return loss0 + loss1;
+        MathKernels.asl1LossBlock(deriv, tw, mu, l, deriv, len);
+        return MathKernels.scaleBlock(gradScale, slotOf, b0, l, deriv, g, 0, len);
     }
 
     /** An invalid element's outputs (pass 2 scales them by 0, which must not meet a stale NaN). */

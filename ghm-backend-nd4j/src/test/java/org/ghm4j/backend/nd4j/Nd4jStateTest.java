@@ -226,22 +226,8 @@ class Nd4jStateTest {
             double loss64 = BACKEND.loss(config).compute(LossInput.of(Nd4jTensor.of(x.castTo(DataType.DOUBLE)),
                     Nd4jTensor.of(t.castTo(DataType.DOUBLE)), Nd4jTensor.of(w.castTo(DataType.DOUBLE))), elements);
             assertEquals(loss64, loss, FUSED_RTOL * Math.abs(loss64), reduction + ": loss");
-            double[] grad = doubles(fused.gradient());
-            double[] grad64 = doubles(elements.gradient());
-            double gradMax = 0.0;
-            for (double v : grad64) {
-                gradMax = Math.max(gradMax, Math.abs(v));
-            }
-            for (int i = 0; i < grad.length; i++) {
-                // float32 kernels: p - t of a soft target keeps float32's error of p (6e-8 of the largest gradient)
-                double tol = VectorSupport.ENABLED ? 1e-6 * Math.abs(grad64[i]) + 1.2e-7 * gradMax : Math.ulp((float) grad64[i]);
-                assertEquals(grad64[i], grad[i], tol, reduction + ": gradient " + i);
-            }
-            double[] weights = doubles(fused.weights());
-            double[] weights64 = doubles(elements.weights());
-            for (int i = 0; i < weights.length; i++) {
-                assertEquals((float) weights64[i], weights[i], 0.0, reduction + ": weights " + i);
-            }
+            // float32 kernels: p - t of a soft target keeps float32's error of p (6e-8 of the largest gradient)
+            assertGradientAndWeights(elements, fused, 1.2e-7, reduction.toString());
 
             LossOutput none = new LossOutput();
             BACKEND.loss(config.toBuilder().reduction(Reduction.NONE).build())
@@ -325,6 +311,17 @@ class Nd4jStateTest {
         assertArrayEquals(elements.stats().counts(), fused.stats().counts(), where + ": counts");
         assertEquals(elements.stats().tot(), fused.stats().tot(), 0.0, where + ": tot");
         assertEquals(loss64, loss, FUSED_RTOL * Math.abs(loss64), where + ": loss");
+        // float32 kernels: x - t, r and d / r each rounded to float32 (D-19)
+        assertGradientAndWeights(elements, fused, 1e-9, where);
+        return fused;
+    }
+
+    /**
+     * The fused path's gradient against the float64 element path's: with the vector kernels within
+     * 1e-6 relative plus {@code atolOfMax} times the largest gradient, else within one float32 ulp; the
+     * per-element weights equal after rounding to float32.
+     */
+    private static void assertGradientAndWeights(LossOutput elements, LossOutput fused, double atolOfMax, String where) {
         double[] grad = doubles(fused.gradient());
         double[] grad64 = doubles(elements.gradient());
         double gradMax = 0.0;
@@ -332,16 +329,14 @@ class Nd4jStateTest {
             gradMax = Math.max(gradMax, Math.abs(v));
         }
         for (int i = 0; i < grad.length; i++) {
-            // float32 kernels: x - t, r and d / r each rounded to float32 (D-19)
-            double tol = VectorSupport.ENABLED ? 1e-6 * Math.abs(grad64[i]) + 1e-9 * gradMax : Math.ulp((float) grad64[i]);
+            double tol = VectorSupport.ENABLED ? 1e-6 * Math.abs(grad64[i]) + atolOfMax * gradMax : Math.ulp((float) grad64[i]);
             assertEquals(grad64[i], grad[i], tol, where + ": gradient " + i);
         }
-        double[] weightsOut = doubles(fused.weights());
+        double[] weights = doubles(fused.weights());
         double[] weights64 = doubles(elements.weights());
-        for (int i = 0; i < weightsOut.length; i++) {
-            assertEquals((float) weights64[i], weightsOut[i], 0.0, where + ": weights " + i);
+        for (int i = 0; i < weights.length; i++) {
+            assertEquals((float) weights64[i], weights[i], 0.0, where + ": weights " + i);
         }
-        return fused;
     }
 
     @Test

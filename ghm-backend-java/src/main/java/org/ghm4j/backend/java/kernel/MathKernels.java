@@ -147,6 +147,50 @@ public final class MathKernels {
     }
 
     /**
+     * Authentic Smooth L1 (GHM-4) of a block without g, as {@link #asl1Block}: with d = x[j] - t[j] and
+     * r = sqrt(d^2 + mu^2), loss[j] = r - mu and deriv[j] = d / r (x and deriv may be one array).
+     */
+    public static void asl1LossBlock(double[] x, double[] t, double mu, double[] loss, double[] deriv, int n) {
+        double mu2 = mu * mu;
+        for (int j = 0; j < n; j++) {
+            double d = x[j] - t[j];
+            double r = Math.sqrt(d * d + mu2);
+            loss[j] = r - mu;
+            deriv[j] = d / r;
+        }
+    }
+
+    /**
+     * The last loop of a float64 fused pass 2 over a block, j < n: with f = factor[slot[so + j]],
+     * out[oo + j] = f deriv[j] in float32 (skipped when out is null); returns sum_j f loss[j], added in
+     * two partial sums (even and odd elements) to halve the chain of dependent additions.
+     */
+    public static double scaleBlock(double[] factor, short[] slot, int so, double[] loss, double[] deriv,
+                                    float[] out, int oo, int n) {
+        double loss0 = 0.0;
+        double loss1 = 0.0;
+        int j = 0;
+        for (; j + 1 < n; j += 2) {
+            double f0 = factor[slot[so + j]];
+            double f1 = factor[slot[so + j + 1]];
+            loss0 += f0 * loss[j];
+            loss1 += f1 * loss[j + 1];
+            if (out != null) {
+                out[oo + j] = (float) (f0 * deriv[j]);
+                out[oo + j + 1] = (float) (f1 * deriv[j + 1]);
+            }
+        }
+        if (j < n) {
+            double f0 = factor[slot[so + j]];
+            loss0 += f0 * loss[j];
+            if (out != null) {
+                out[oo + j] = (float) (f0 * deriv[j]);
+            }
+        }
+        return loss0 + loss1;
+    }
+
+    /**
      * Authentic Smooth L1 (GHM-4) of a block by the literal formulas, one rounding per operation, j < n:
      * with x = xg[j] on entry, d = x - t[j] and r = sqrt(d^2 + mu^2): loss[j] = r - mu,
      * deriv[j] = d / r and, in place, xg[j] = g = |d| / r. C2 vectorizes the loop.

@@ -135,36 +135,12 @@ abstract class AbstractJavaLoss implements HarmonizedLoss, EmaBacked {
     }
 
     /**
-     * The last loop of a float64 fused pass 2 over block [b0, b0 + n) of a chunk: with f = factor of
-     * each element's slot, gradient = f * deriv[j] into {@code c.raw} (when wanted); returns
-     * sum_j f * loss[j], added in two partial sums (even and odd elements) to halve the chain of
-     * dependent additions.
+     * The last loop of a float64 fused pass 2 over block [b0, b0 + n) of a chunk
+     * ({@link MathKernels#scaleBlock}): gradient = f * deriv[j] into {@code c.raw} (when wanted), f the
+     * factor of each element's slot; returns sum_j f * loss[j].
      */
     static double scaleBlock(Call c, int b0, int n, double[] factor, double[] loss, double[] deriv) {
-        final short[] slot = c.slot;
-        final float[] raw = c.raw;
-        final int ro = c.rawOff;
-        double loss0 = 0.0;
-        double loss1 = 0.0;
-        int j = 0;
-        for (; j + 1 < n; j += 2) {
-            double f0 = factor[slot[b0 + j]];
-            double f1 = factor[slot[b0 + j + 1]];
-            loss0 += f0 * loss[j];
-            loss1 += f1 * loss[j + 1];
-            if (raw != null) {
-                raw[ro + b0 + j] = (float) (f0 * deriv[j]);
-                raw[ro + b0 + j + 1] = (float) (f1 * deriv[j + 1]);
-            }
-        }
-        if (j < n) {
-            double f0 = factor[slot[b0 + j]];
-            loss0 += f0 * loss[j];
-            if (raw != null) {
-                raw[ro + b0 + j] = (float) (f0 * deriv[j]);
-            }
-        }
-        return loss0 + loss1;
+        return MathKernels.scaleBlock(factor, c.slot, b0, loss, deriv, c.raw, c.rawOff + b0, n);
     }
 
     /** f[j] = factor of the slot of element b0 + j, j < n; returns f. */

@@ -193,12 +193,7 @@ final class JavaGhmrLoss extends AbstractJavaLoss {
             } else {
                 MathKernels.widen(x, xo + b0, deriv, n);
                 MathKernels.widen(t, to + b0, tb, n);
-                for (int j = 0; j < n; j++) {
-                    double d = deriv[j] - tb[j];
-                    double r = Math.sqrt(d * d + mu2);
-                    lossBlock[j] = r - mu;
-                    deriv[j] = d / r;
-                }
+                MathKernels.asl1LossBlock(deriv, tb, mu, lossBlock, deriv, n);
                 loss += scaleBlock(c, b0, n, factors.f64(), lossBlock, deriv);
             }
             betaBlock(c, b0, n, factors.beta(), weightsArr, weightsOff);
